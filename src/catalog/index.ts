@@ -1,0 +1,2 @@
+/** @module catalog */
+export {};

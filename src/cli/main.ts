@@ -1,0 +1,48 @@
+import { Command, CommanderError } from "commander";
+import { ZodError } from "zod";
+import { KernelError } from "../spice/index.js";
+import { EXIT_BAD_INPUT, EXIT_FAILED, InputError } from "./errors.js";
+import { registerEphemeris } from "./commands/ephemeris.js";
+import { registerDb } from "./commands/db.js";
+import { registerKernels } from "./commands/kernels.js";
+import { registerOrbitTrace } from "./commands/orbit-trace.js";
+import { registerPredict } from "./commands/predict.js";
+
+/** Builds the `tno` command with every sub-command. */
+export function buildProgram(): Command {
+  const program = new Command("tno")
+    .description("Survey observations of asteroids and TNOs, and the stellar occultations they cause.")
+    .showHelpAfterError()
+    .exitOverride();
+  registerEphemeris(program);
+  registerDb(program);
+  registerKernels(program);
+  registerOrbitTrace(program);
+  registerPredict(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failed run, 2 bad input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof InputError || e instanceof KernelError || e instanceof ZodError) {
+      process.stderr.write(`tno: ${e instanceof ZodError ? formatZod(e) : e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`tno: ${(e as Error).message ?? String(e)}\n`);
+    if (process.env.TNO_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+function formatZod(e: ZodError): string {
+  return e.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ");
+}

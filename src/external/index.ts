@@ -1,0 +1,2 @@
+/** @module external */
+export {};

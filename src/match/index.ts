@@ -1,0 +1,2 @@
+/** @module match */
+export {};

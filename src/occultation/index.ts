@@ -1,0 +1,2 @@
+/** @module occultation */
+export {};
