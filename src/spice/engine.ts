@@ -67,12 +67,12 @@ export class SpiceEngine {
   static async create(): Promise<SpiceEngine> {
     const { createWasmBackend } = await loadBackendModule();
     const events = ["uncaughtException", "unhandledRejection"] as const;
-    const before = new Map(events.map((e) => [e, new Set(process.listeners(e) as Listener[])]));
+    const before = new Map(events.map((e) => [e, new Set(process.listeners(e as "uncaughtException") as Listener[])]));
     const raw = await createWasmBackend();
     // The Emscripten glue re-throws from process-wide handlers: that breaks the host's own
     // handlers, turns exit code 1 into 7 and pins the first instance in memory.
     for (const e of events) {
-      for (const l of process.listeners(e) as Listener[]) if (!before.get(e)?.has(l)) process.removeListener(e, l);
+      for (const l of process.listeners(e as "uncaughtException") as Listener[]) if (!before.get(e)?.has(l)) process.removeListener(e as "uncaughtException", l);
     }
     return new SpiceEngine(raw);
   }
