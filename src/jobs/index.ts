@@ -1,2 +1,6 @@
-/** @module jobs */
-export {};
+/**
+ * The pipelines: Orbit Trace and Predict Occultation jobs (job.json, steps, logs, resume).
+ * @module jobs
+ */
+export * from "./orbit-trace.js";
+export * from "./predict.js";

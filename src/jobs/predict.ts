@@ -1,0 +1,2 @@
+// Owned by the engineer building this part; see src/jobs/index.ts.
+export {};
