@@ -36,6 +36,8 @@ export interface LoadKernelOptions {
   slot?: string;
 }
 
+const DAF_RECORD_BYTES = 1024;
+
 type Listener = (...args: unknown[]) => void;
 
 let backendModule: Promise<{ createWasmBackend: () => Promise<SpiceBackend> }> | undefined;
@@ -109,6 +111,15 @@ export class SpiceEngine {
       }
       if (segments.length === 0) throw new KernelError(path, `${kind} holds no segments`);
     }
+    const sizeBytes = bytes.length;
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    if ((kind === "SPK" || kind === "PCK") && bytes.length % DAF_RECORD_BYTES !== 0) {
+      // Some excerpt tools end the file inside its last 1024-byte record; CSPICE reads whole
+      // records and then sees zeros for the segment trailer (SPICE(DAFBEGGTEND)). Pad it.
+      const padded = new Uint8Array(Math.ceil(bytes.length / DAF_RECORD_BYTES) * DAF_RECORD_BYTES);
+      padded.set(bytes);
+      bytes = padded;
+    }
     const ext = kind === "SPK" ? "bsp" : kind === "PCK" ? "bpc" : kind === "LSK" ? "tls" : "tk";
     const virtualPath = options.slot
       ? `slot/${options.slot.replace(/[^A-Za-z0-9_-]/g, "_")}.${ext}`
@@ -124,8 +135,8 @@ export class SpiceEngine {
       path: hostPath,
       virtualPath,
       kind,
-      sizeBytes: bytes.length,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
+      sizeBytes,
+      sha256,
       bodies: bodiesOf(segments),
       segments,
     };
