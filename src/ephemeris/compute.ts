@@ -53,7 +53,7 @@ export interface Ephemeris {
   decRateArcsecPerHour: Float64Array;
   /** Observer→target vectors (km, J2000), x,y,z per epoch. */
   positionKm: Float64Array;
-  /** Their time derivatives (km/s). */
+  /** Their time derivatives (km/s). With `+S` the aberration's own rate (~1e-4 relative) is left out. */
   velocityKmS: Float64Array;
   /** Which Earth orientation placed the observer, per epoch (`none` for the geocentre). */
   earthFrame: Array<EarthFrame | "none">;
