@@ -1,2 +1,7 @@
-/** @module match */
-export {};
+/**
+ * Matching predicted positions to detected sources: nearest source within a radius, O−C offsets.
+ * @module match
+ */
+export * from "./observed.js";
+export * from "./sphere.js";
+export * from "./index-2d.js";
