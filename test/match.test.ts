@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { nearestSourceScan, observedPositions, omcArcsec, separationArcsec, SkyIndex, wrapDeltaRaDeg } from "../src/match/index.js";
+import { nearestSourceScan, type NearestSource, observedPositions, omcArcsec, separationArcsec, SkyIndex, wrapDeltaRaDeg } from "../src/match/index.js";
 
 // Authority for every number here: spherical trigonometry in closed form (the cases are built
 // so the answer is known analytically). Tolerances are float64 rounding of degree-valued inputs
@@ -177,7 +177,7 @@ describe("observedPositions", () => {
         const ra = k % 2 ? raDeg[j]! + (rnd() - 0.5) * 0.001 : (ra0 + (rnd() - 0.5) * span / Math.cos(dec0 * DEG) + 360) % 360;
         const dec = k % 2 ? decDeg[j]! + (rnd() - 0.5) * 0.001 : dec0 + (rnd() - 0.5) * span;
         const a = nearestSourceScan(raDeg, decDeg, ra, dec, 3);
-        const b = index.nearest(ra, dec, 3);
+        const b: NearestSource | null = index.nearest(ra, dec, 3);
         assert.deepEqual(b, a, `probe ${k} at (${ra}, ${dec})`);
       }
     }
