@@ -1,5 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the `tno` command: runs the compiled CLI (built by `npm ci` / `npm run build`).
-import { main } from "../dist/cli/main.js";
+// The `tno` command. In a checkout of the repository (src/ present) it runs the TypeScript
+// sources through tsx, so it is never stale and needs no build; an installed package runs dist/.
+import { existsSync } from "node:fs";
 
+const source = new URL("../src/cli/main.ts", import.meta.url);
+let main;
+if (existsSync(source)) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import(source.href));
+} else {
+  ({ main } = await import(new URL("../dist/cli/main.js", import.meta.url).href));
+}
 process.exitCode = await main(process.argv.slice(2));
