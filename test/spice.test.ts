@@ -96,3 +96,19 @@ test("two engines in one thread keep separate kernel pools", async () => {
   a.dispose();
   b.dispose();
 });
+
+test("the installed CSPICE WebAssembly module is the one recorded in wasm/module.json", async () => {
+  const { createHash } = await import("node:crypto");
+  const manifest = JSON.parse(readFileSync(join(repoRoot, "wasm/module.json"), "utf8")) as {
+    version: string;
+    files: Record<string, { sha256: string }>;
+  };
+  const pkgDir = join(repoRoot, "node_modules/@rybosome/tspice");
+  assert.equal((JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string }).version, manifest.version);
+  for (const [file, { sha256 }] of Object.entries(manifest.files)) {
+    assert.equal(createHash("sha256").update(readFileSync(join(pkgDir, file))).digest("hex"), sha256, file);
+  }
+  const e = await SpiceEngine.create();
+  assert.match(e.raw.tkvrsn("TOOLKIT"), /N0067/);
+  e.dispose();
+});
