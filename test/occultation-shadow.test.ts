@@ -6,8 +6,9 @@ import {
   formatHoursMinutes,
   geodeticToEarthFixedKm,
   localSolarTimeHours,
-  spiceShadowModel,
+  shadowPathForEvent,
   subObserverLongitudeDeg,
+  summarizeShadowPath,
   unitFromRaDec,
   type ShadowModel,
   type ShadowPath,
@@ -147,6 +148,20 @@ describe("shadow path, analytic straight motion (Earth-fixed = J2000)", () => {
     assert.equal(missed.closestApproachPoint, undefined);
   });
 
+  it("summarises the extent, unwrapped across the antimeridian", () => {
+    const summary = summarizeShadowPath(path);
+    const central = path.lines[0]!.points;
+    assert.equal(summary.havePath, true);
+    assert.equal(summary.isNightside, true);
+    assert.equal(summary.minLatitudeDeg, Math.min(...central.map((p) => p.latDeg)));
+    assert.ok(summary.minLongitudeDeg! < starRaDeg && summary.maxLongitudeDeg! > starRaDeg);
+    // The same geometry turned by 150° about the pole: the track (30° ± ~80°) moves across ±180°.
+    const turned: ShadowModel = { ...model, earthFixedFromJ2000: () => [Math.cos(150 * DEG), Math.sin(150 * DEG), 0, -Math.sin(150 * DEG), Math.cos(150 * DEG), 0, 0, 0, 1] };
+    const wrapped = summarizeShadowPath(computeShadowPath(turned, { centralEtSeconds: t0, diameterKm: 248 }));
+    assert.ok(wrapped.minLongitudeDeg! > 0 && wrapped.maxLongitudeDeg! < 0, `${wrapped.minLongitudeDeg} .. ${wrapped.maxLongitudeDeg}`);
+    assert.ok(Math.abs(wrapped.minLongitudeDeg! - 360 - (summary.minLongitudeDeg! - 150)) < 1e-6);
+  });
+
   it("rejects a negative diameter, naming the field", () => {
     assert.throws(() => computeShadowPath(model, { centralEtSeconds: t0, diameterKm: -1 }), /diameterKm/);
   });
@@ -220,10 +235,11 @@ describe("shadow path, SORA Chariklo 2017-06 (riogroup/SORA prediction notebook 
     let row: SoraRow;
     before(() => {
       row = rows.find((r) => r.utc.startsWith("2017-06-22T21"))!;
-      const et = utcToEt(engine, row.utc);
-      const star = unitFromRaDec(row.raDeg, row.decDeg);
-      path = computeShadowPath(spiceShadowModel(engine, { targetId: 2010199, starUnit: star, centralEtSeconds: et }), {
-        centralEtSeconds: et,
+      path = shadowPathForEvent(engine, {
+        targetId: 2010199,
+        etSeconds: utcToEt(engine, row.utc),
+        starRaDeg: row.raDeg,
+        starDecDeg: row.decDeg,
         diameterKm: 248,
         uncertaintyKm: 50,
       });
@@ -244,6 +260,13 @@ describe("shadow path, SORA Chariklo 2017-06 (riogroup/SORA prediction notebook 
       assert.ok(ca.latDeg > path.subStarPoint.latDeg);
       // Local midnight: deep night, star near the zenith.
       assert.ok(ca.dark && ca.sunAltitudeDeg < -70 && ca.starAltitudeDeg > 80);
+    });
+
+    it("summarises a night-side path from the western Pacific to the Atlantic", () => {
+      const summary = summarizeShadowPath(path);
+      assert.equal(summary.isNightside, true);
+      assert.ok(summary.minLongitudeDeg! < -30 && summary.maxLongitudeDeg! > 135, JSON.stringify(summary));
+      assert.ok(summary.minLatitudeDeg! > -30 && summary.maxLatitudeDeg! < 10);
     });
 
     it("runs east to west over southern Africa within ±5 min", () => {

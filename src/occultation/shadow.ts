@@ -376,6 +376,81 @@ export function spiceShadowModel(engine: SpiceEngine, request: SpiceShadowModelR
   };
 }
 
+/** One event as the event search reports it, for {@link shadowPathForEvent}. */
+export interface ShadowEventRequest {
+  /** NAIF id of the occulter (its SPK must be loaded, with a planetary SPK, LSK and Earth PCK). */
+  targetId: number;
+  /** Geocentric closest-approach instant, ET. */
+  etSeconds: number;
+  /** Star ICRS position at the event epoch (proper motion and parallax applied). */
+  starRaDeg: number;
+  starDecDeg: number;
+  diameterKm: number;
+  /** Cross-track 1σ path uncertainty (km); 0 or absent draws no widened limits. */
+  uncertaintyKm?: number;
+  stepSeconds?: number;
+  nightSunAltitudeDeg?: number;
+}
+
+/** {@link computeShadowPath} on a {@link spiceShadowModel}: the shadow of one predicted event. */
+export function shadowPathForEvent(engine: SpiceEngine, event: ShadowEventRequest): ShadowPath {
+  const starUnit = unitFromRaDec(event.starRaDeg, event.starDecDeg);
+  const model = spiceShadowModel(engine, { targetId: event.targetId, starUnit, centralEtSeconds: event.etSeconds });
+  return computeShadowPath(model, {
+    centralEtSeconds: event.etSeconds,
+    diameterKm: event.diameterKm,
+    uncertaintyKm: event.uncertaintyKm ?? 0,
+    ...(event.stepSeconds !== undefined ? { stepSeconds: event.stepSeconds } : {}),
+    ...(event.nightSunAltitudeDeg !== undefined ? { nightSunAltitudeDeg: event.nightSunAltitudeDeg } : {}),
+  });
+}
+
+/** Extent of the path on the ground and whether any of it is in the dark (the `occ_path_*` columns). */
+export interface ShadowPathSummary {
+  /** The central line touches the Earth. */
+  havePath: boolean;
+  /**
+   * Longitude range of the central line, each end in (−180, 180]. The range is taken along the
+   * path, so `minLongitudeDeg > maxLongitudeDeg` means it crosses the antimeridian.
+   */
+  minLongitudeDeg?: number;
+  maxLongitudeDeg?: number;
+  minLatitudeDeg?: number;
+  maxLatitudeDeg?: number;
+  /** Some point of the central line has the Sun below the path's night altitude. */
+  isNightside: boolean;
+}
+
+/** Ground extent of the central line and its night flag. */
+export function summarizeShadowPath(path: ShadowPath): ShadowPathSummary {
+  const central = path.lines.find((l) => l.kind === "central")?.points ?? [];
+  if (central.length === 0) return { havePath: false, isNightside: false };
+  // Unwrap along the path so the extent is continuous across ±180°.
+  let prev = central[0]!.lonDeg;
+  let lo = prev;
+  let hi = prev;
+  for (const p of central) {
+    let lon = p.lonDeg;
+    while (lon - prev > 180) lon -= 360;
+    while (lon - prev < -180) lon += 360;
+    lo = Math.min(lo, lon);
+    hi = Math.max(hi, lon);
+    prev = lon;
+  }
+  const wrap180 = (x: number) => {
+    const w = wrap360(x);
+    return w > 180 ? w - 360 : w;
+  };
+  return {
+    havePath: true,
+    minLongitudeDeg: wrap180(lo),
+    maxLongitudeDeg: wrap180(hi),
+    minLatitudeDeg: Math.min(...central.map((p) => p.latDeg)),
+    maxLatitudeDeg: Math.max(...central.map((p) => p.latDeg)),
+    isNightside: central.some((p) => p.dark),
+  };
+}
+
 /** Convention of the sub-point longitude. */
 export type SubPointConvention = "sora" | "earth-fixed";
 
