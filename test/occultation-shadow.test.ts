@@ -14,6 +14,7 @@ import {
   type ShadowPath,
   type Vec3,
 } from "../src/occultation/shadow.js";
+import { computeEphemeris } from "../src/ephemeris/index.js";
 import { SpiceEngine } from "../src/spice/index.js";
 import { utcToEt } from "../src/time/index.js";
 import { dataPath } from "./helpers/data.js";
@@ -30,6 +31,12 @@ const LIMB_ALTITUDE_TOLERANCE_DEG = 0.01;
 const SORA_LONG_ROUNDING_DEG = 0.5;
 /** SORA's C/A has 3 decimals (±0.0005″ ≈ ±5.3 km at 14.66 au), plus our C/A instant vs theirs. */
 const SORA_CA_TOLERANCE_KM = 6;
+/**
+ * Seen from a point of a line, the occulter's centre (topocentric astrometric, light time solved
+ * from the site) must be the line's offset away from the star. Without the shadow-axis tilt by
+ * the occulter's velocity the error would reach 0.16 km for Chariklo.
+ */
+const TOPOCENTRIC_OFFSET_TOLERANCE_KM = 0.001;
 /** Precession in right ascension from J2000 to 2017.47 at the star (3.87 s/yr × 17.47 yr). */
 const PRECESSION_RA_2017_DEG = 0.282;
 const PRECESSION_TOLERANCE_DEG = 0.01;
@@ -260,6 +267,27 @@ describe("shadow path, SORA Chariklo 2017-06 (riogroup/SORA prediction notebook 
       assert.ok(ca.latDeg > path.subStarPoint.latDeg);
       // Local midnight: deep night, star near the zenith.
       assert.ok(ca.dark && ca.sunAltitudeDeg < -70 && ca.starAltitudeDeg > 80);
+    });
+
+    it("sees the occulter at each line's offset from the star from every point (SPICE topocentric)", () => {
+      const star = unitFromRaDec(row.raDeg, row.decDeg);
+      let checked = 0;
+      for (const line of path.lines) {
+        for (const p of line.points.filter((_, i) => i % 10 === 0)) {
+          const eph = computeEphemeris(engine, {
+            targetId: 2010199,
+            etSeconds: [p.etSeconds],
+            observer: { kind: "geodetic", lonDeg: p.lonDeg, latDeg: p.latDeg, heightM: 0 },
+            model: "topocentric",
+            abcorr: "LT",
+          });
+          const u = unitFromRaDec(eph.raDeg[0]!, eph.decDeg[0]!);
+          const sepKm = Math.hypot(u[1] * star[2] - u[2] * star[1], u[2] * star[0] - u[0] * star[2], u[0] * star[1] - u[1] * star[0]) * eph.distanceKm[0]!;
+          assert.ok(Math.abs(sepKm - Math.abs(line.offsetKm)) < TOPOCENTRIC_OFFSET_TOLERANCE_KM, `${line.kind} ${line.offsetKm} at star altitude ${p.starAltitudeDeg}: ${sepKm} km`);
+          checked++;
+        }
+      }
+      assert.ok(checked > 100);
     });
 
     it("summarises a night-side path from the western Pacific to the Atlantic", () => {
