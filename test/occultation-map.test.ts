@@ -72,6 +72,21 @@ describe("occultation map (SVG)", () => {
     assert.ok(!svg.includes('stroke-dasharray="9 6"'));
   });
 
+  it("still draws the globe and title when the shadow misses the Earth", () => {
+    const far: ShadowModel = {
+      ...model,
+      objectState: (et) => {
+        const st = model.objectState(et);
+        return { ...st, positionKm: [st.positionKm[0], st.positionKm[1], st.positionKm[2] + 9000] };
+      },
+    };
+    const missed = computeShadowPath(far, { centralEtSeconds: t0, diameterKm: 300 });
+    const svg = renderOccultationMapSvg(missed, info, { land });
+    assert.equal(circles(svg, "7.5").length, 1); // the legend's only
+    assert.ok(!svg.includes("NaN"));
+    assert.match(svg, /C\/A \d+ km/);
+  });
+
   it("renders a PNG of the SVG's size", async () => {
     const png = await renderPng(renderOccultationMapSvg(path, info, { land, widthPx: 400 }));
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

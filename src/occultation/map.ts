@@ -137,7 +137,7 @@ export function renderOccultationMapSvg(path: ShadowPath, info: OccultationMapIn
   // Night: the cap of 90° around the antisolar point; darker where the Sun is below −12°.
   const anti: [number, number] = [path.subSolarPoint.lonDeg + 180, -path.subSolarPoint.latDeg];
   const night = geoCircle().center(anti).radius(90)();
-  const deepNight = geoCircle().center(anti).radius(90 - Math.abs(path.nightSunAltitudeDeg))();
+  const deepNight = geoCircle().center(anti).radius(90 + path.nightSunAltitudeDeg)();
   parts.push(
     `<path d="${d(night)}" fill="${STYLE.night}" fill-opacity="0.22"/>`,
     `<path d="${d(deepNight)}" fill="${STYLE.night}" fill-opacity="0.16"/>`,
