@@ -26,6 +26,8 @@ export const DEFAULT_SHADOW_MARGIN_KM = 100;
 export const DEFAULT_NIGHT_SUN_ALTITUDE_DEG = -12;
 /** Interval of the time ticks on the central line (s): one per minute, as Lucky Star maps. */
 export const DEFAULT_TICK_INTERVAL_S = 60;
+/** Most samples per line; beyond, the step grows (a 1 km/s shadow still gets ~3 s). */
+const MAX_SHADOW_SAMPLES = 4000;
 /** Bisection steps for a limb crossing: 2 s / 2^30 ≈ 2 ns, far below any visible effect. */
 const LIMB_BISECTION_STEPS = 30;
 
@@ -166,7 +168,8 @@ export function computeShadowPath(model: ShadowModel, options: ShadowOptions): S
   const halfSpan = reach > across ? Math.sqrt(reach * reach - across * across) / speedKmS : 0;
   const tMid = t0 - along / speedKmS;
   // The grid holds the C/A instant itself, so every line has a point exactly there.
-  const step = opts.stepSeconds;
+  // Slow shadows (near a stationary point) get a coarser step rather than unbounded samples.
+  const step = Math.max(opts.stepSeconds, (2 * halfSpan) / MAX_SHADOW_SAMPLES);
   const kFirst = Math.floor((tMid - halfSpan - t0) / step);
   const kLast = Math.max(kFirst + 1, Math.ceil((tMid + halfSpan - t0) / step));
   const times: number[] = [];
