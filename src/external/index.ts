@@ -9,3 +9,6 @@ export * from "./files.js";
 export * from "./http.js";
 export * from "./span.js";
 export * from "./horizons.js";
+export * from "./formats.js";
+export * from "./astdys.js";
+export * from "./mpc.js";
