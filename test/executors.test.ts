@@ -100,7 +100,9 @@ function commonSuite(name: string, make: () => Executor) {
     it("each worker has one SpiceEngine, base kernels loaded once, the object SPK cycled in a slot; Ceres matches Horizons", async () => {
       const ex = make();
       const res = (await ex.map<Ceres>(Array.from({ length: 6 }, () => ceresTask))).map(value);
-      const inProcess = await new InProcessExecutor({ taskModules: [taskModule] }).map<Ceres>([ceresTask]);
+      const reference = new InProcessExecutor({ taskModules: [taskModule] });
+      open.push(reference);
+      const inProcess = await reference.map<Ceres>([ceresTask]);
       const ref = value(inProcess[0]);
       const byWorker = new Map<number, Ceres[]>();
       for (const r of res) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
@@ -138,6 +140,12 @@ describe("LocalWorkerPool: threads", () => {
     assert.equal(new Set(res.map((r) => r.instanceTag)).size, 2);
     const ceres = (await p.map<Ceres>([ceresTask, ceresTask])).map(value);
     assert.equal(new Set(ceres.map((r) => r.workerId)).size, 2);
+  });
+
+  it("loads a .ts task module named by its .js URL (as code compiled to dist/ names it)", async () => {
+    const p = new LocalWorkerPool({ taskModules: [new URL("./helpers/executor-tasks.js", import.meta.url)], size: 1 });
+    open.push(p);
+    assert.equal(value<Echo>((await p.map<Echo>([echo(7)]))[0]).x, 7);
   });
 
   it("a crashing worker (process.exit, uncaught exception) fails only its task and is replaced", async () => {
