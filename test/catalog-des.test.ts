@@ -174,11 +174,14 @@ describe("DES LDAC catalogue errors", () => {
     expectCatalogError(() => readLdacCatalog(p), p, /column MAG_PSF in HDU 2 has TFORM '4A'/);
   });
 
-  it("not a FITS file and not a CSV with the columns", () => {
+  it("not a FITS file, not a CSV with the columns, a directory", () => {
     const p = join(dir, "garbage.fits");
     writeFileSync(p, "hello world\n1,2\n");
-    expectCatalogError(() => readDesCatalog(p), p, /missing column ALPHA_J2000 in the CSV header/);
-    expectCatalogError(() => readLdacCatalog(p), p, /not a FITS file/);
+    expectCatalogError(() => readDesCatalog(p), p, /not a FITS file/);
+    const q = join(dir, "garbage.cat");
+    writeFileSync(q, "hello world\n1,2\n");
+    expectCatalogError(() => readDesCatalog(q), q, /missing column ALPHA_J2000 in the CSV header/);
+    expectCatalogError(() => readDesCatalog(dir), dir, /is a directory/);
   });
 });
 

@@ -69,9 +69,11 @@ export function catalogPath(root: string, ccd: { path: string; filename: string 
   return full;
 }
 
+const FITS_EXTENSIONS = new Set([".fits", ".fit", ".fts"]);
+
 /**
- * Reads a DES catalogue: FITS_LDAC, or CSV for `.csv`/`.txt` names and for files that do not
- * start with the FITS `SIMPLE` card.
+ * Reads a DES catalogue: CSV for `.csv`/`.txt` names, FITS_LDAC for `.fits`/`.fit`/`.fts`
+ * names, and otherwise by content (FITS when the file starts with the `SIMPLE` card).
  * @throws {@link CatalogError} naming the file and the reason.
  */
 export function readDesCatalog(path: string): DesCatalog {
@@ -84,13 +86,22 @@ export function readDesCatalog(path: string): DesCatalog {
     throw fileError(path, e);
   }
   try {
+    if (FITS_EXTENSIONS.has(ext)) return readLdacFd(fd, path);
     const head = Buffer.alloc(9);
-    const n = readSync(fd, head, 0, 9, 0);
+    const n = readOrThrow(fd, head, 0, path);
     if (n === 9 && head.toString("latin1") === "SIMPLE  =") return readLdacFd(fd, path);
   } finally {
     closeSync(fd);
   }
   return readCsvCatalog(path);
+}
+
+function readOrThrow(fd: number, buf: Uint8Array, pos: number, path: string): number {
+  try {
+    return readSync(fd, buf, 0, buf.length, pos);
+  } catch (e) {
+    throw fileError(path, e);
+  }
 }
 
 /**
@@ -134,7 +145,7 @@ interface ByteSource {
 
 function readLdacFd(fd: number, path: string): DesCatalog {
   const size = fstatSync(fd).size;
-  return readLdac({ size, read: (buf, pos) => readSync(fd, buf, 0, buf.length, pos) }, path);
+  return readLdac({ size, read: (buf, pos) => readOrThrow(fd, buf, pos, path) }, path);
 }
 
 function readLdac(src: ByteSource, file: string): DesCatalog {
@@ -157,7 +168,7 @@ export function readFitsTableColumns(path: string, hdu: number, names: readonly 
   }
   try {
     const size = fstatSync(fd).size;
-    return readTable({ size, read: (buf, pos) => readSync(fd, buf, 0, buf.length, pos) }, path, hdu, names, "binary table");
+    return readTable({ size, read: (buf, pos) => readOrThrow(fd, buf, pos, path) }, path, hdu, names, "binary table");
   } finally {
     closeSync(fd);
   }

@@ -45,7 +45,8 @@ export interface ObservedPosition {
 export interface ObservedPositionsOptions {
   /**
    * `scan`: linear scan per probe; `index`: tangent-plane kdbush index built once;
-   * `auto` (default): the index from {@link INDEX_MIN_PROBES} probes on, when the field allows.
+   * `auto` (default): the index from {@link INDEX_MIN_PROBES} probes on. The index falls back to
+   * the scan for an empty catalogue or one wider than 45° around its centre.
    */
   method?: "auto" | "scan" | "index";
 }
