@@ -8,3 +8,4 @@ export * from "./types.js";
 export { LocalWorkerPool, type LocalWorkerPoolOptions } from "./pool.js";
 export { InProcessExecutor, type InProcessExecutorOptions } from "./in-process.js";
 export { createTaskContext, runTask, loadTaskRegistry, errorInfo } from "./runtime.js";
+export { mapWith } from "./schedule.js";
