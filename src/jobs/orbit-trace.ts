@@ -36,3 +36,6 @@ export { builtinEarthPckPath, IAU_EARTH_TEXT_PCK, loadTraceKernels, type TraceKe
 export { runDirectTrace, resolveTarget as resolveDirectTarget, type DirectTraceOptions, type DirectTraceResult } from "./orbit-trace/direct.js";
 export { JobLog, naturalDelta, timedeltaString } from "./orbit-trace/log.js";
 export { stderrProgress, silentProgress, type ProgressSink } from "./orbit-trace/progress.js";
+export { runOrbitTraceJob, DONE_LINE, LOG_FILE, DEFAULT_CCDS_PER_TASK, type RunOrbitTraceOptions, type RunOrbitTraceReport, type RunStatus } from "./orbit-trace/runner.js";
+export { JobState, STATE_FILE, jobInputsHash } from "./orbit-trace/state.js";
+export { TRACE_TASK, type TraceTaskPayload } from "./orbit-trace/tasks.js";

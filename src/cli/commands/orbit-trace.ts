@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { parseObserver } from "../../ephemeris/observers.js";
 import { runDirectTrace } from "../../jobs/orbit-trace/direct.js";
+import { runOrbitTraceJob } from "../../jobs/orbit-trace/runner.js";
 import { stderrProgress } from "../../jobs/orbit-trace/progress.js";
 import { EXIT_FAILED, InputError } from "../errors.js";
 
@@ -37,6 +38,10 @@ export function registerOrbitTrace(program: Command): void {
     .option("--name <name>", "direct mode: object name written in des_obs.csv (default: --target)")
     .option("--asteroid-id <n>", "direct mode: asteroid_id written in des_obs.csv (default: empty)")
     .option("--obscodes <file>", "MPC ObsCodes file, for observatory codes that are not built in")
+    .option("--db <url>", "job mode: PostgreSQL connection string (default: $TNO_DATABASE_URL, else PGlite in ./.tno/db)")
+    .option("--db-dir <dir>", "job mode: PGlite data folder")
+    .option("--workers <n>", "job mode: worker threads (default: cores; 0 = in process)")
+    .option("--offline", "job mode: never download SPKs; use those in the asteroid folders")
     .action(async (jobdir: string | undefined, raw: Record<string, unknown>) => {
       if (jobdir !== undefined && raw.target !== undefined) throw new InputError("give either a job directory or --target (direct mode), not both");
       if (jobdir === undefined) {
@@ -44,8 +49,55 @@ export function registerOrbitTrace(program: Command): void {
         await direct(raw);
         return;
       }
-      throw new InputError("job mode is not available yet");
+      await jobMode(jobdir, raw);
     });
+}
+
+const jobSchema = z.object({
+  catalogRoot: z.string().min(1).optional(),
+  db: z.string().min(1).optional(),
+  dbDir: z.string().min(1).optional(),
+  workers: z.coerce.number().int().min(0, "--workers must be 0 (in process) or more").optional(),
+  offline: z.boolean().optional(),
+});
+
+async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<void> {
+  const directOnly = ["kernels", "ccds", "out", "name", "asteroidId"].filter((k) => raw[k] !== undefined);
+  if (directOnly.length) throw new InputError(`job mode: ${directOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} belong(s) to the direct mode (--target)`);
+  const opts = jobSchema.parse(raw);
+  if (opts.db !== undefined && opts.dbDir !== undefined) throw new InputError("give either --db (PostgreSQL) or --db-dir (PGlite), not both");
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    process.stderr.write(`\ntno: ${sig}: stopping after the running tasks (status and finished asteroids are kept; press Ctrl-C again to quit now)\n`);
+    controller.abort(sig);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const report = await runOrbitTraceJob({
+      jobDir: jobdir,
+      ...(opts.db !== undefined ? { database: { url: opts.db } } : opts.dbDir !== undefined ? { database: { dir: opts.dbDir } } : {}),
+      ...(opts.catalogRoot !== undefined ? { catalogRoot: opts.catalogRoot } : {}),
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      ...(opts.offline ? { offline: true } : {}),
+      progress: stderrProgress(),
+      signal: controller.signal,
+    });
+    const c = report.counts;
+    process.stdout.write(
+      `${report.status}: ${c.count_asteroids} asteroid(s), ${c.count_ccds} CCD(s), ${c.count_observations} observation(s); ` +
+        `success ${c.count_success}, no observations ${c.count_no_observations}, failure ${c.count_failures}` +
+        `${report.resumedAsteroids ? ` (${report.resumedAsteroids} kept from a previous run)` : ""} in ${report.execTimeS.toFixed(1)} s\n` +
+        `${report.error ? `error: ${report.error}\n` : ""}`,
+    );
+    if (report.status !== "Completed") process.exitCode = EXIT_FAILED;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 async function direct(raw: Record<string, unknown>): Promise<void> {

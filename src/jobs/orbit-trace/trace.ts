@@ -80,6 +80,8 @@ export interface TraceResult {
   ccds: CcdTrace[];
   /** One row per matched CCD, in CCD order, ready for `des_observation`. */
   observations: ObservationRow[];
+  /** Seconds spent on predicted positions (times, SPICE) and on catalogues and matching. */
+  timing: { theoreticalS: number; observedS: number };
 }
 
 /** `info` of a CCD where no source lies within the radius (the legacy text). */
@@ -102,6 +104,7 @@ export function traceAsteroid(engine: SpiceEngine, req: TraceRequest): TraceResu
   if (req.spkPath !== undefined) engine.loadKernel(req.spkPath, { slot: TARGET_SLOT });
   if (engine.coverage(targetId).length === 0) throw new KernelError(req.spkPath ?? "(loaded kernels)", `no loaded SPK holds target ${targetId}`);
   const overhead = req.overheadS ?? DES_SHUTTER_OVERHEAD_S;
+  const t0 = performance.now();
 
   const ccds: CcdTrace[] = req.ccds.map((c) => ({
     id: c.id,
@@ -152,6 +155,7 @@ export function traceAsteroid(engine: SpiceEngine, req: TraceRequest): TraceResu
     });
   }
 
+  const t1 = performance.now();
   const observations: ObservationRow[] = [];
   req.ccds.forEach((c, i) => {
     const t = ccds[i]!;
@@ -185,7 +189,7 @@ export function traceAsteroid(engine: SpiceEngine, req: TraceRequest): TraceResu
       t.error = `Failed in match position stage with exception: ${(e as Error).message}`;
     }
   });
-  return { spkid: targetId, ccds, observations };
+  return { spkid: targetId, ccds, observations, timing: { theoreticalS: (t1 - t0) / 1000, observedS: (performance.now() - t1) / 1000 } };
 }
 
 function vec3(a: Float64Array, k: number): [number, number, number] {
