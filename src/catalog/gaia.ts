@@ -211,7 +211,7 @@ function buildStars(table: RawTable, opts: StarCatalogOptions & { source: string
     const dup = idx.duplicatedSource >= 0 ? (cells[idx.duplicatedSource] ?? "").trim().toLowerCase() : "";
     stars.push({
       sourceId: id,
-      raDeg: ((ra % 360) + 360) % 360,
+      raDeg: ra >= 0 && ra < 360 ? ra : ((ra % 360) + 360) % 360,
       decDeg: dec,
       raErrorMas: num(idx.raErrorMas),
       decErrorMas: num(idx.decErrorMas),
