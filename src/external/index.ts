@@ -12,3 +12,5 @@ export * from "./horizons.js";
 export * from "./formats.js";
 export * from "./astdys.js";
 export * from "./mpc.js";
+export * from "./orbits.js";
+export * from "./kernels.js";
