@@ -309,7 +309,7 @@ describe("Horizons faults", () => {
     const server = await startLocalServer((_req, res) => send(res, 502, "text/html; charset=iso-8859-1", page));
     try {
       const dir = tempDir();
-      await assert.rejects(run(server, dir), (e: unknown) => e instanceof ServiceError && e.status === 502 && /502 Bad Gateway/.test(e.message));
+      await assert.rejects(run(server, dir), (e: unknown) => e instanceof ServiceError && e.status === 502 && e.attempts === 4 && /502 Bad Gateway.*after 4 attempts/.test(e.message));
       assert.equal(server.requests.length, 4);
       assert.deepEqual(listing(dir), []);
     } finally {

@@ -85,12 +85,12 @@ export interface HorizonsSpkAnswer {
  * answer without an SPK), {@link TruncatedPayloadError} (cut JSON, base64 or DAF).
  * Accepts `format=json` answers and, for replays, the `format=text` form.
  */
-export function parseHorizonsSpkResponse(res: Pick<HttpResponse, "status" | "contentType" | "body" | "url">, object: string, command: string): HorizonsSpkAnswer {
+export function parseHorizonsSpkResponse(res: Pick<HttpResponse, "status" | "contentType" | "body" | "url"> & { attempts?: number }, object: string, command: string): HorizonsSpkAnswer {
   const text = new TextDecoder().decode(res.body);
   const head = text.trimStart();
   const ok = res.status >= 200 && res.status < 300;
   if (res.contentType.includes("html") || /^<(!doctype|html)/i.test(head)) {
-    throw new ServiceError(SERVICE, res.url, ok ? "service" : "http", summarizeErrorBody(text, "text/html"), ok ? undefined : res.status);
+    throw new ServiceError(SERVICE, res.url, ok ? "service" : "http", summarizeErrorBody(text, "text/html"), ok ? undefined : res.status, res.attempts);
   }
   let resultText: string;
   let spk: string | undefined;
@@ -117,7 +117,7 @@ export function parseHorizonsSpkResponse(res: Pick<HttpResponse, "status" | "con
     const id = /^ID=\s*'?(\d+)'?\s*$/m.exec(resultText);
     if (id) spkFileId = Number(id[1]);
   }
-  if (!ok) throw new ServiceError(SERVICE, res.url, "http", lastLines(resultText) || summarizeErrorBody(text, res.contentType), res.status);
+  if (!ok) throw new ServiceError(SERVICE, res.url, "http", lastLines(resultText) || summarizeErrorBody(text, res.contentType), res.status, res.attempts);
   if (spk === undefined) throw classifyResultWithoutSpk(resultText, object, command, res.url);
   const spkBytes = decodeBase64Strict(spk, res.url);
   if (spkBytes.length % DAF_RECORD_BYTES !== 0) {
