@@ -30,6 +30,7 @@ import {
 import { SpiceEngine, smallBodyIdOfSpk } from "../src/spice/index.js";
 import { InputError } from "../src/cli/errors.js";
 import { dataPath, repoRoot } from "./helpers/data.js";
+import { runCli } from "./helpers/cli.js";
 import { chironAnswerJson, chironAnswerText, send, startLocalServer, type LocalServer } from "./helpers/http-server.js";
 
 /** Coverage and ids are read from the file: they must match exactly. */
@@ -221,6 +222,24 @@ describe("Horizons SPK download (replay of the real Chiron answer)", () => {
     await assert.rejects(ensureHorizonsSpk({ ...base, source: offlineSource, daysToExpire: 30, offline: true }), (e: unknown) => e instanceof OfflineCacheMissError && /sha256/.test(e.message));
     const again = await ensureHorizonsSpk({ ...base, daysToExpire: 30 });
     assert.equal(again.reused, false);
+  });
+
+  it("tno kernels spk: legacy span from --from/--to, files written, then reused offline", async () => {
+    const dir = tempDir();
+    const args = ["kernels", "spk", "2060", "--from", "2013-03-01", "--to", "2023-06-30", "--dir", dir, "--base-url", server.origin, "--json"];
+    const r = await runCli(args);
+    assert.equal(r.code, 0, r.stderr);
+    const meta = JSON.parse(r.stdout) as { spkId: number; span: { start: string; end: string }; solution: string; reused: boolean; bspPath: string };
+    assert.deepEqual([meta.spkId, meta.solution, meta.reused], [CHIRON_SPK_ID, "JPL#152", false]);
+    assert.deepEqual(meta.span, CHIRON_SPAN, "2013 - 1 .. 2023 + 1");
+    assert.deepEqual(listing(dir), ["2060.bsp", "2060.json"]);
+    assert.equal(server.requests.at(-1)!.query.START_TIME, "'2012-Jan-01'");
+    const offline = await runCli(["kernels", "spk", "2060", "--from", "2013-03-01", "--to", "2023-06-30", "--dir", dir, "--offline"]);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.match(offline.stdout, /^reused/);
+    const bad = await runCli(["kernels", "spk", "2060", "--from", "2013-03-01", "--to", "2013-03-20", "--exact", "--dir", dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /32 days/);
   });
 
   it("offline with an empty cache names the missing file", async () => {

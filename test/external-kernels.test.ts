@@ -21,8 +21,8 @@ import {
 } from "../src/external/index.js";
 import { KernelError, SpiceEngine } from "../src/spice/index.js";
 import { InputError } from "../src/cli/errors.js";
-import { execFile } from "node:child_process";
-import { dataPath, repoRoot } from "./helpers/data.js";
+import { dataPath } from "./helpers/data.js";
+import { runCli } from "./helpers/cli.js";
 import { send, startLocalServer, type LocalServer } from "./helpers/http-server.js";
 
 /** Remote path under generic_kernels -> shared file that stands in for it. */
@@ -181,15 +181,7 @@ describe("kernel cache", () => {
 });
 
 describe("tno kernels", () => {
-  /** Runs the CLI in a child process (the local server keeps answering in this one). */
-  function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const script = `import { main } from ${JSON.stringify(join(repoRoot, "src/cli/main.ts"))}; process.exitCode = await main(JSON.parse(process.env.TNO_TEST_ARGS));`;
-    return new Promise((resolvePromise) => {
-      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: repoRoot, env: { ...process.env, TNO_TEST_ARGS: JSON.stringify(args) } }, (error, stdout, stderr) => {
-        resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  }
+  const run = runCli;
 
   it("fetch, list, verify, path; offline miss exits 2 naming the command", async () => {
     const dir = cacheDir();

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { KernelCache, KNOWN_KERNELS, defaultKernelCacheDir } from "../../external/kernels.js";
-import { EXIT_FAILED } from "../errors.js";
+import { HorizonsClient, ensureHorizonsSpk } from "../../external/horizons.js";
+import { bspSpan, type DateSpan } from "../../external/span.js";
+import { EXIT_FAILED, InputError } from "../errors.js";
 
 interface CacheFlags {
   cacheDir?: string;
@@ -75,5 +77,39 @@ export function registerKernels(program: Command): void {
     .option("--offline", "do not download")
     .action(async (name: string, flags: CacheFlags) => {
       out(await cacheOf(flags).resolve(name));
+    });
+
+  kernels
+    .command("spk")
+    .argument("<object>", "number, name or provisional designation (e.g. 2060, Chiron, '1999 RB216')")
+    .description("Download (or reuse) the JPL Horizons SPK of a small body as <dir>/<alias>.bsp with <alias>.json metadata.")
+    .requiredOption("--from <date>", "start of the period to cover (YYYY-MM-DD)")
+    .requiredOption("--to <date>", "end of the period to cover (YYYY-MM-DD)")
+    .option("--exact", "request exactly --from .. --to instead of the legacy span (Jan 1 of year-1 .. Dec 31 of year+1)")
+    .option("--spk-id <id>", "known SPK-ID: asked for as DES=<id>; (never ambiguous)")
+    .option("--dir <dir>", "output directory", ".")
+    .option("--alias <alias>", "file stem (default: the object without spaces, '_' and '/')")
+    .option("--days-to-expire <n>", "reuse a file younger than n whole days (0 = always download)", "0")
+    .option("--offline", "use only the file already on disk")
+    .option("--base-url <url>", "Horizons API endpoint")
+    .option("--json", "print the metadata as JSON")
+    .action(async (object: string, flags: { from: string; to: string; exact?: boolean; spkId?: string; dir: string; alias?: string; daysToExpire: string; offline?: boolean; baseUrl?: string; json?: boolean }) => {
+      const days = Number(flags.daysToExpire);
+      if (!Number.isInteger(days) || days < 0) throw new InputError(`--days-to-expire: '${flags.daysToExpire}' is not a whole number of days >= 0`);
+      const spkId = flags.spkId === undefined ? undefined : Number(flags.spkId);
+      if (spkId !== undefined && !Number.isInteger(spkId)) throw new InputError(`--spk-id: '${flags.spkId}' is not an integer`);
+      const span: DateSpan = flags.exact ? { start: flags.from, end: flags.to } : bspSpan(flags.from, flags.to);
+      const r = await ensureHorizonsSpk({
+        target: { identifier: object, ...(spkId !== undefined ? { spkId } : {}) },
+        alias: flags.alias ?? object.replace(/[\s_/]/g, ""),
+        dir: flags.dir,
+        span,
+        period: { start: flags.from, end: flags.to },
+        daysToExpire: days,
+        offline: flags.offline,
+        source: new HorizonsClient({ baseUrl: flags.baseUrl }),
+      });
+      if (flags.json) out(JSON.stringify({ ...r.meta, bspPath: r.bspPath, reused: r.reused }, null, 2));
+      else out(`${r.reused ? "reused " : "fetched"}  ${r.bspPath}  SPK-ID ${r.meta.spkId}  ${r.meta.solution ?? "(solution unknown)"}  ${r.meta.span.start} .. ${r.meta.span.end}`);
     });
 }
