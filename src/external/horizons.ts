@@ -287,7 +287,7 @@ export const SpkMetadataSchema = z.object({
 export type SpkMetadata = z.infer<typeof SpkMetadataSchema>;
 
 /** The period a job needs (raw job dates): the cached SPK must cover it. */
-export interface Period {
+export interface CoveragePeriod {
   start: PeriodInput;
   end: PeriodInput;
 }
@@ -297,7 +297,7 @@ export interface Period {
  * `daysToExpire > 0`, the file's age in whole days (from its mtime) is below it, and the cached
  * span covers the period. 0 means always download again.
  */
-export function isBspReusable(meta: Pick<SpkMetadata, "span"> | undefined, fileMtimeMs: number | undefined, nowMs: number, daysToExpire: number, period: Period): boolean {
+export function isBspReusable(meta: Pick<SpkMetadata, "span"> | undefined, fileMtimeMs: number | undefined, nowMs: number, daysToExpire: number, period: CoveragePeriod): boolean {
   if (daysToExpire <= 0 || !meta || fileMtimeMs === undefined) return false;
   if (ageInWholeDays(fileMtimeMs, nowMs) >= daysToExpire) return false;
   return periodMs(meta.span.start, "cached span start") <= periodMs(period.start, "period start") && periodMs(meta.span.end, "cached span end") >= periodMs(period.end, "period end");
@@ -311,7 +311,7 @@ export interface EnsureSpkOptions {
   /** Span to request. */
   span: DateSpan;
   /** Period the caller needs covered (reuse check); defaults to the span. */
-  period?: Period;
+  period?: CoveragePeriod;
   /** `bsp_days_to_expire`: reuse a file younger than this many whole days; 0 = always refresh. */
   daysToExpire: number;
   source?: SpkSource;

@@ -9,7 +9,7 @@ export * from "./files.js";
 export * from "./http.js";
 export * from "./span.js";
 export * from "./horizons.js";
-export * from "./formats.js";
+export { FormatError, calendarToJd, hmsToDeg, dmsToDeg, unpackMpcNumber, unpackMpcDesignation, unpackMpcDate, MJD_OFFSET } from "./formats.js";
 export * from "./astdys.js";
 export * from "./mpc.js";
 export * from "./orbits.js";
