@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { readDaf, SpiceEngine, mergeIntervals, type DafFile } from "../spice/index.js";
@@ -7,7 +8,6 @@ import { ageInWholeDays, discardTemp, commitTemp, mtimeMs, sha256Hex, sha256OfFi
 import { createHttpFetcher, summarizeErrorBody, type HttpFetcher, type HttpResponse } from "./http.js";
 import { InputError } from "../cli/errors.js";
 import { checkSpan, dateMs, dateToEtSeconds, horizonsDate, periodMs, type DateSpan, type PeriodInput } from "./span.js";
-import { writeFile } from "node:fs/promises";
 
 /** The Horizons API endpoint (https://ssd-api.jpl.nasa.gov/doc/horizons.html). */
 export const HORIZONS_API_URL = "https://ssd.jpl.nasa.gov/api/horizons.api";
