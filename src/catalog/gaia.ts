@@ -458,3 +458,16 @@ export function propagateStar(star: Star, etSeconds: number, observerSsbPosition
 export function totalProperMotionMasPerYr(star: Star): number {
   return star.pmraMasPerYr === null || star.pmdecMasPerYr === null ? 0 : Math.hypot(star.pmraMasPerYr, star.pmdecMasPerYr);
 }
+
+/**
+ * Stars from records with Gaia column names (database rows: numbers, bigint ids, booleans, null).
+ * Same rules as the file readers (proper-motion columns required, reference epoch).
+ */
+export function starsFromRecords(records: ReadonlyArray<Record<string, unknown>>, options: StarCatalogOptions = {}): StarCatalog {
+  const opts = optionsSchema.parse(options);
+  const source = opts.source ?? "(records)";
+  const names = records.length ? Object.keys(records[0]!).map((k) => k.toLowerCase()) : [];
+  const keys = records.length ? Object.keys(records[0]!) : [];
+  const rows = records.map((r) => keys.map((k) => (r[k] === null || r[k] === undefined ? "" : String(r[k]))));
+  return buildStars({ names, rows }, { ...opts, source }, "csv");
+}

@@ -133,6 +133,28 @@ export function searchOccultations(source: OccultationSource, stars: readonly St
   if (stars.length === 0) throw new PredictInputError("no stars: the star list is empty");
   if (selected.length === 0) throw new PredictInputError(`no stars: none of the ${stars.length} stars is brighter than G = ${opts.magLimit}`);
 
+  const grid = pathGrid(source, opts);
+  const hits = collectHits(source, stars, selected, grid.et, grid.unit, grid.rho, grid.bend, opts.starChunkDays * 86400);
+  const { et, fixedRadius, reachKm } = grid;
+  const events = refineHits(source, stars, hits, et, opts.startEt, opts.endEt, (ev) =>
+    fixedRadius !== undefined ? ev.closestApproachArcsec * ARCSEC <= fixedRadius : ev.closestApproachKm <= reachKm,
+  );
+  events.sort((a, b) => a.etSeconds - b.etSeconds || a.starIndex - b.starIndex);
+  return { events, epochCount: et.length, starCount: selected.length, maxSearchRadiusArcsec: grid.maxRho / ARCSEC };
+}
+
+/** The sampled path: epochs, unit vectors, radius and curvature pad per epoch. */
+interface PathGrid {
+  et: Float64Array;
+  unit: Float64Array;
+  rho: Float64Array;
+  bend: Float64Array;
+  maxRho: number;
+  fixedRadius: number | undefined;
+  reachKm: number;
+}
+
+function pathGrid(source: OccultationSource, opts: z.output<typeof searchSchema>, extraRad = 0): PathGrid {
   // Grid: start + k·step, and the end itself.
   const step = opts.stepSeconds;
   const n0 = Math.floor((opts.endEt - opts.startEt) / step + 1e-9) + 1;
@@ -157,7 +179,7 @@ export function searchOccultations(source: OccultationSource, stars: readonly St
     unit[3 * k] = x / r;
     unit[3 * k + 1] = y / r;
     unit[3 * k + 2] = zz / r;
-    rho[k] = fixedRadius ?? Math.asin(Math.min(1, reachKm / r));
+    rho[k] = (fixedRadius ?? Math.asin(Math.min(1, reachKm / r))) + extraRad;
     if (rho[k]! > maxRho) maxRho = rho[k]!;
   }
   // Curvature pad of each segment: the arc leaves its chord by at most |second difference|/8 (×2 for safety).
@@ -169,13 +191,20 @@ export function searchOccultations(source: OccultationSource, stars: readonly St
     bend[k] = Math.hypot(d0, d1, d2) / 4;
   }
   if (n > 2) (bend[0] = bend[1]!), (bend[n - 1] = bend[n - 2]!);
+  return { et, unit, rho, bend, maxRho, fixedRadius, reachKm };
+}
 
-  const hits = collectHits(source, stars, selected, et, unit, rho, bend, opts.starChunkDays * 86400);
-  const events = refineHits(source, stars, hits, et, opts.startEt, opts.endEt, (ev) =>
-    fixedRadius !== undefined ? ev.closestApproachArcsec * ARCSEC <= fixedRadius : ev.closestApproachKm <= reachKm,
-  );
-  events.sort((a, b) => a.etSeconds - b.etSeconds || a.starIndex - b.starIndex);
-  return { events, epochCount: n, starCount: selected.length, maxSearchRadiusArcsec: maxRho / ARCSEC };
+/**
+ * Indices of the stars that come within the search radius (+ `marginArcsec`) of the path
+ * sampled at `stepSeconds` (a coarse step is fine: the test is on path segments, padded by the
+ * path's curvature and the stars' motion). Used to cut a catalogue down to one object's path.
+ */
+export function selectStarsNearPath(source: OccultationSource, stars: readonly Star[], options: OccultationSearchOptions & { marginArcsec?: number }): number[] {
+  const opts = searchSchema.parse(options);
+  const grid = pathGrid(source, opts, (options.marginArcsec ?? 0) * ARCSEC);
+  const all = stars.map((_, i) => i);
+  const hits = collectHits(source, stars, all, grid.et, grid.unit, grid.rho, grid.bend, opts.starChunkDays * 86400);
+  return [...new Set(hits.star)].sort((a, b) => a - b);
 }
 
 /** Per star, the grid segments whose arc comes within the padded radius, with the distance. */

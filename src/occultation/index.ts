@@ -6,3 +6,5 @@
 export * from "./events.js";
 export * from "./shadow.js";
 export * from "./map.js";
+export * from "./table.js";
+export * from "./star-index.js";
