@@ -37,10 +37,12 @@ export interface SkyExposure {
   object: number;
   /** Mid-exposure (start + (exptime + 1.05 s)/2), ET seconds: where the truth is evaluated. */
   midEtSeconds: number;
+  /** False: the object is not in this catalogue (chip gap, below the limit); default: the object's `detected`. */
+  detected?: boolean;
 }
 
 /** The true topocentric astrometric position of object `index` at mid-exposure. */
-export type TruthFn = (objectIndex: number, midEtSeconds: number) => { raDeg: number; decDeg: number };
+export type TruthFn = (objectIndex: number, midEtSeconds: number, exposure: SkyExposure) => { raDeg: number; decDeg: number };
 
 export interface SkyOptions {
   objects: readonly SkyObject[];
@@ -149,7 +151,7 @@ export function buildSky(opts: SkyOptions): Sky {
   let sources = 0;
   for (const exp of opts.exposures) {
     const obj = opts.objects[exp.object]!;
-    const truth = opts.truth(exp.object, exp.midEtSeconds);
+    const truth = opts.truth(exp.object, exp.midEtSeconds, exp);
     // The CCD centre is placed so that the object falls somewhere inside it.
     const centre = offsetSky(truth.raDeg, truth.decDeg, (r.uniform() - 0.5) * 1.6 * CCD_HALF_RA_DEG * 3600, (r.uniform() - 0.5) * 1.6 * CCD_HALF_DEC_DEG * 3600);
     const ccdnum = 1 + Math.floor(r.uniform() * 62);
@@ -173,7 +175,7 @@ export function buildSky(opts: SkyOptions): Sky {
       k++;
     }
     let injected: [number, number] | null = null;
-    if (obj.detected !== false) {
+    if ((exp.detected ?? obj.detected) !== false) {
       const e = (r.gauss() * opts.noiseMas) / 1000;
       const nn = (r.gauss() * opts.noiseMas) / 1000;
       const o = offsetSky(truth.raDeg, truth.decDeg, e, nn);

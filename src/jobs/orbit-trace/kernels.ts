@@ -7,8 +7,10 @@ import type { KernelInfo, SpiceEngine } from "../../spice/engine.js";
 /**
  * Earth rotation constants of the IAU 2009 report (Archinal et al. 2011, as in NAIF's
  * pck00010.tpc): enough for SPICE's IAU_EARTH frame. Used when a job names no Earth
- * orientation kernel. IAU_EARTH has no nutation and takes UT1 = UTC: the site moves by
- * < 0.5 km, which shifts a target at 1 au by < 1 mas (30 au: < 0.05 mas).
+ * orientation kernel. IAU_EARTH has no nutation and a linear rotation in TDB: it misplaces a site
+ * by 5–7 km in 2000–2020 against the IERS-based ITRF93 PCK (measured), which shifts a target at
+ * 1 au by ≤ 10 mas, at 2 au (main belt) ≤ 5 mas, at 30 au (TNOs) ≤ 0.3 mas. Give an
+ * `earth_*.bpc` in `extra_kernels` for better.
  */
 export const IAU_EARTH_TEXT_PCK = `KPL/PCK
 
