@@ -4,7 +4,7 @@
 // and the star positions at the event epochs given in that file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { predictOccultations, PredictInputError } from "../src/occultation/index.js";
+import { predictOccultations, PredictInputError, spiceOccultationSource } from "../src/occultation/index.js";
 import { utcToEt } from "../src/time/index.js";
 import { readSoraEvents, soraEngine, soraStars } from "./helpers/sora.js";
 
@@ -21,10 +21,12 @@ const LOCAL_TIME_TOLERANCE_MIN = 1;
 const ANGLE_TOLERANCE_DEG = 0.5;
 const AU_KM = 149597870.7;
 
-test("Chariklo 2017-06: the 8 SORA geocentric events, instants within 0.1 s, C/A 1 mas, P/A 0.1°, velocity 0.01 km/s", async () => {
+for (const gridNodeSeconds of [600, 60]) {
+test(`Chariklo 2017-06: the 8 SORA geocentric events, instants within 0.1 s, C/A 1 mas, P/A 0.1°, velocity 0.01 km/s (SPICE grid nodes every ${gridNodeSeconds} s)`, async () => {
   const { engine, targetId } = await soraEngine();
   const sora = readSoraEvents();
   const result = predictOccultations(engine, {
+    gridNodeSeconds,
     targetId,
     objectName: "10199 Chariklo",
     startEt: utcToEt(engine, "2017-06-20T00:00:00"),
@@ -58,6 +60,7 @@ test("Chariklo 2017-06: the 8 SORA geocentric events, instants within 0.1 s, C/A
   }
   engine.dispose();
 });
+}
 
 test("Chariklo: the magnitude limit drops fainter stars, and no star left is a clear error", async () => {
   const { engine, targetId } = await soraEngine();
@@ -81,5 +84,21 @@ test("a period outside the kernel coverage is a clear error naming the coverage"
     () => predictOccultations(engine, { targetId: 2099942, startEt: utcToEt(engine, "2017-06-20T00:00:00"), endEt: utcToEt(engine, "2017-06-21T00:00:00"), stars }),
     (e: unknown) => e instanceof PredictInputError && /object 2099942/.test((e as Error).message) && /no loaded SPK/.test((e as Error).message),
   );
+  engine.dispose();
+});
+
+/** Interpolated grid positions (Hermite on 600-s SPICE nodes) against SPICE at every epoch. */
+const GRID_INTERPOLATION_TOLERANCE_KM = 1e-3;
+
+test("the Hermite-interpolated search grid matches SPICE at every 60-s epoch (Chariklo, 11 days)", async () => {
+  const { engine, targetId } = await soraEngine();
+  const start = utcToEt(engine, "2017-06-20T00:00:00");
+  const et = Float64Array.from({ length: 11 * 1440 + 1 }, (_, i) => start + 60 * i);
+  const interp = spiceOccultationSource(engine, targetId, { kind: "geocenter" }, 600).states(et);
+  const exact = spiceOccultationSource(engine, targetId, { kind: "geocenter" }, 60).states(et);
+  let max = 0;
+  for (let i = 0; i < interp.positionKm.length; i++) max = Math.max(max, Math.abs(interp.positionKm[i]! - exact.positionKm[i]!));
+  assert.ok(max < GRID_INTERPOLATION_TOLERANCE_KM, `max |Δ| ${max} km`);
+  assert.ok((interp.maxErrorKm ?? Infinity) < GRID_INTERPOLATION_TOLERANCE_KM, `reported bound ${interp.maxErrorKm} km`);
   engine.dispose();
 });

@@ -43,8 +43,11 @@ export class PredictInputError extends Error {
  * All vectors J2000/ICRF; positions observer→object, light-time corrected (astrometric).
  */
 export interface OccultationSource {
-  /** Positions (km) and velocities (km/s), x,y,z per epoch. */
-  states(etSeconds: Float64Array): { positionKm: Float64Array; velocityKmS: Float64Array };
+  /**
+   * Positions (km) and velocities (km/s), x,y,z per epoch. `maxErrorKm` bounds the error of
+   * interpolated positions (the search widens its radius by it).
+   */
+  states(etSeconds: Float64Array): { positionKm: Float64Array; velocityKmS: Float64Array; maxErrorKm?: number };
   /** One state, for the refinement. */
   state(etSeconds: number): { positionKm: Vec3; velocityKmS: Vec3 };
   /** The observer's barycentric position (km), for stellar parallax. Absent: barycentric star directions. */
@@ -165,7 +168,7 @@ function pathGrid(source: OccultationSource, opts: z.output<typeof searchSchema>
   for (let k = 0; k < n0; k++) et[k] = opts.startEt + k * step;
   if (n > n0) et[n - 1] = opts.endEt;
 
-  const { positionKm } = source.states(et);
+  const { positionKm, maxErrorKm = 0 } = source.states(et);
   const unit = new Float64Array(3 * n);
   const rho = new Float64Array(n);
   const fixedRadius = opts.searchRadiusArcsec !== undefined ? opts.searchRadiusArcsec * ARCSEC : undefined;
@@ -179,7 +182,7 @@ function pathGrid(source: OccultationSource, opts: z.output<typeof searchSchema>
     unit[3 * k] = x / r;
     unit[3 * k + 1] = y / r;
     unit[3 * k + 2] = zz / r;
-    rho[k] = (fixedRadius ?? Math.asin(Math.min(1, reachKm / r))) + extraRad;
+    rho[k] = (fixedRadius ?? Math.asin(Math.min(1, reachKm / r))) + extraRad + (2 * maxErrorKm) / r;
     if (rho[k]! > maxRho) maxRho = rho[k]!;
   }
   // Curvature pad of each segment: the arc leaves its chord by at most |second difference|/8 (×2 for safety).
@@ -506,20 +509,79 @@ function dist3(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }
 
+/**
+ * Cubic Hermite interpolation between node j and j+1 (positions p, velocities v, x,y,z per node)
+ * at fraction s of the interval h; writes position and velocity at index `out` of the outputs.
+ */
+function hermite(p: Float64Array, v: Float64Array, j: number, s: number, h: number, outP: Float64Array, outV: Float64Array, out: number): void {
+  const s2 = s * s, s3 = s2 * s;
+  const h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
+  const d00 = (6 * s2 - 6 * s) / h, d10 = 3 * s2 - 4 * s + 1, d01 = (-6 * s2 + 6 * s) / h, d11 = 3 * s2 - 2 * s;
+  for (let k = 0; k < 3; k++) {
+    const pa = p[3 * j + k]!, pb = p[3 * j + 3 + k]!, va = v[3 * j + k]!, vb = v[3 * j + 3 + k]!;
+    outP[3 * out + k] = h00 * pa + h10 * h * va + h01 * pb + h11 * h * vb;
+    outV[3 * out + k] = d00 * pa + d10 * va + d01 * pb + d11 * vb;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // SPICE
+
+/** SPICE states every this many seconds on long grids, Hermite-interpolated in between (see {@link spiceOccultationSource}). */
+export const DEFAULT_GRID_NODE_SECONDS = 600;
+/** Share of node intervals whose midpoint is checked against SPICE to bound the interpolation error. */
+const INTERPOLATION_CHECK_EVERY = 50;
 
 /**
  * An {@link OccultationSource} from the loaded kernels: the object's astrometric position
  * (`LT`, no stellar aberration, as SORA and the legacy pipeline) seen from the geocentre or a site,
  * and the Earth's barycentric position for stellar parallax.
+ *
+ * The search grid is filled from SPICE states every `gridNodeSeconds` (positions and velocities,
+ * cubic Hermite in between: the geocentric path is smooth on hours, the interpolation error is
+ * ~1e-9 km for a TNO); midpoints of every 50th node interval are compared with SPICE and the
+ * largest difference (×2) widens the search radius. `gridNodeSeconds` ≤ the step gives SPICE at
+ * every grid epoch. The refinement always evaluates SPICE.
  */
-export function spiceOccultationSource(engine: SpiceEngine, targetId: number, observer: Observer = { kind: "geocenter" }): OccultationSource {
+export function spiceOccultationSource(engine: SpiceEngine, targetId: number, observer: Observer = { kind: "geocenter" }, gridNodeSeconds = DEFAULT_GRID_NODE_SECONDS): OccultationSource {
   const geocentric = observer.kind === "geocenter";
+  const spiceStates = (etSeconds: ArrayLike<number>) => computeEphemeris(engine, { targetId, etSeconds, observer, abcorr: "LT" });
   return {
     states(etSeconds) {
-      const eph = computeEphemeris(engine, { targetId, etSeconds, observer, abcorr: "LT" });
-      return { positionKm: eph.positionKm, velocityKmS: eph.velocityKmS };
+      const n = etSeconds.length;
+      const step = n > 1 ? etSeconds[1]! - etSeconds[0]! : 0;
+      const every = step > 0 ? Math.floor(gridNodeSeconds / step + 1e-9) : 1;
+      if (every <= 1 || n < 3 * every) {
+        const eph = spiceStates(etSeconds);
+        return { positionKm: eph.positionKm, velocityKmS: eph.velocityKmS };
+      }
+      // Nodes: every `every`-th epoch and the last one.
+      const nodeIdx: number[] = [];
+      for (let i = 0; i < n - 1; i += every) nodeIdx.push(i);
+      nodeIdx.push(n - 1);
+      const nodes = spiceStates(nodeIdx.map((i) => etSeconds[i]!));
+      const positionKm = new Float64Array(3 * n), velocityKmS = new Float64Array(3 * n);
+      for (let j = 0; j + 1 < nodeIdx.length; j++) {
+        const ia = nodeIdx[j]!, ib = nodeIdx[j + 1]!;
+        const ta = etSeconds[ia]!, h = etSeconds[ib]! - ta;
+        for (let i = ia; i < ib; i++) hermite(nodes.positionKm, nodes.velocityKmS, j, (etSeconds[i]! - ta) / h, h, positionKm, velocityKmS, i);
+      }
+      const last = nodeIdx.length - 1;
+      positionKm.set(nodes.positionKm.subarray(3 * last, 3 * last + 3), 3 * (n - 1));
+      velocityKmS.set(nodes.velocityKmS.subarray(3 * last, 3 * last + 3), 3 * (n - 1));
+      // Bound the interpolation error on a sample of interval midpoints.
+      const checkJ: number[] = [];
+      for (let j = 0; j + 1 < nodeIdx.length; j += INTERPOLATION_CHECK_EVERY) checkJ.push(j);
+      const mids = checkJ.map((j) => 0.5 * (etSeconds[nodeIdx[j]!]! + etSeconds[nodeIdx[j + 1]!]!));
+      const truth = spiceStates(mids);
+      const p = new Float64Array(3), v = new Float64Array(3);
+      let maxErrorKm = 0;
+      checkJ.forEach((j, k) => {
+        const h = etSeconds[nodeIdx[j + 1]!]! - etSeconds[nodeIdx[j]!]!;
+        hermite(nodes.positionKm, nodes.velocityKmS, j, 0.5, h, p, v, 0);
+        maxErrorKm = Math.max(maxErrorKm, Math.hypot(p[0]! - truth.positionKm[3 * k]!, p[1]! - truth.positionKm[3 * k + 1]!, p[2]! - truth.positionKm[3 * k + 2]!));
+      });
+      return { positionKm, velocityKmS, maxErrorKm };
     },
     state(t) {
       if (geocentric) {
@@ -531,7 +593,7 @@ export function spiceOccultationSource(engine: SpiceEngine, targetId: number, ob
         }
         return { positionKm: [s[0]!, s[1]!, s[2]!], velocityKmS: [s[3]!, s[4]!, s[5]!] };
       }
-      const eph = computeEphemeris(engine, { targetId, etSeconds: [t], observer, abcorr: "LT" });
+      const eph = spiceStates([t]);
       const p = eph.positionKm, v = eph.velocityKmS;
       return { positionKm: [p[0]!, p[1]!, p[2]!], velocityKmS: [v[0]!, v[1]!, v[2]!] };
     },
@@ -553,6 +615,8 @@ const predictSchema = z.object({
   observer: z.custom<Observer>().optional(),
   /** Apparent magnitude of the object (V or G) for the magnitude drop. */
   objectMagnitude: z.number().finite().optional(),
+  /** SPICE node spacing of the search grid (s); the step or less = SPICE at every epoch. See {@link spiceOccultationSource}. */
+  gridNodeSeconds: z.number().finite().positive().default(DEFAULT_GRID_NODE_SECONDS),
   /** Ephemeris 1σ uncertainty (mas) in α cos δ and δ, constant or per epoch. */
   ephemerisUncertaintyMas: z
     .union([z.object({ raMas: z.number().nonnegative(), decMas: z.number().nonnegative() }), z.custom<(etSeconds: number) => { raMas: number; decMas: number }>((v) => typeof v === "function")])
@@ -611,7 +675,7 @@ export function predictOccultations(engine: SpiceEngine, options: PredictOptions
   const search = searchSchema.parse(options);
   const name = p.objectName ?? String(p.targetId);
   checkCoverage(engine, p.targetId, search.startEt, search.endEt);
-  const source = spiceOccultationSource(engine, p.targetId, p.observer);
+  const source = spiceOccultationSource(engine, p.targetId, p.observer, p.gridNodeSeconds);
   let result: OccultationSearchResult;
   try {
     result = searchOccultations(source, options.stars, options);
