@@ -32,7 +32,10 @@ export function periodBounds(period: Period): { from: Date; to: Date } {
   if (!end.success) throw new Error(`period end ${JSON.stringify(period.end)}: must be YYYY-MM-DD`);
   const from = new Date(`${start.data}T00:00:00Z`);
   const to = new Date(new Date(`${end.data}T00:00:00Z`).getTime() + DAY_MS);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new Error(`period ${period.start} .. ${period.end}: not a calendar date`);
+  // Date() rolls 2019-02-30 over to March; a real calendar date formats back to itself.
+  for (const [field, text, d] of [["start", start.data, from], ["end", end.data, new Date(to.getTime() - DAY_MS)]] as const) {
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) throw new Error(`period ${field} "${text}": not a calendar date`);
+  }
   if (to <= from) throw new Error(`period ${period.start} .. ${period.end}: end is before start`);
   return { from, to };
 }

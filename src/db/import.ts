@@ -5,8 +5,11 @@ import { quoteIdent, sqlState, type Database, type Queryable, type SqlValue } fr
 
 /** One bad value (or header problem) of a CSV import. */
 export interface ImportIssue {
-  /** 1-based physical line of the file (the header is line 1). */
-  line: number;
+  /**
+   * 1-based physical line of the file (the header is line 1); undefined when the database
+   * reports a violation for the whole statement (foreign keys are checked at its end).
+   */
+  line?: number;
   column?: string;
   value?: string | null;
   message: string;
@@ -31,9 +34,9 @@ const MAX_ISSUES_SHOWN = 20;
 const MAX_ISSUES_KEPT = 1000;
 
 function formatIssue(i: ImportIssue): string {
-  const where = `line ${i.line}${i.column === undefined ? "" : `, column ${i.column}`}`;
+  const where = [i.line === undefined ? undefined : `line ${i.line}`, i.column === undefined ? undefined : `column ${i.column}`].filter(Boolean).join(", ");
   const value = i.value === undefined ? "" : i.value === null ? " (empty)" : ` value ${JSON.stringify(i.value)}`;
-  return `${where}${value}: ${i.message}`;
+  return `${where || "file"}${value}: ${i.message}`;
 }
 
 /** A column as the importer sees it (from the PostgreSQL catalogue). */
@@ -90,6 +93,7 @@ export function columnSchema(col: TableColumn): z.ZodType<string | null> {
   if (range) {
     return required(
       z.string().trim().regex(INT_RE, `is not an integer (${col.type})`).refine((v) => {
+        if (!INT_RE.test(v)) return true; // already reported by the regex
         const b = BigInt(v);
         return b >= range[0] && b <= range[1];
       }, `is out of range for ${col.type}`),
@@ -251,9 +255,10 @@ export async function importCsv(db: Database, table: string, file: string, optio
     if (state !== undefined && (state.startsWith("22") || state.startsWith("23"))) {
       const where = String((e as { where?: unknown }).where ?? "");
       const copyLine = /line (\d+)/.exec(where);
-      const line = copyLine ? (copiedLines[Number(copyLine[1]) - 1] ?? 0) : 0;
+      const line = copyLine ? copiedLines[Number(copyLine[1]) - 1] : undefined;
       const detail = (e as { detail?: unknown }).detail;
-      throw new ImportError(file, table, [{ line, message: `${(e as Error).message}${detail ? ` (${String(detail)})` : ""}` }]);
+      const message = `${(e as Error).message}${detail ? ` (${String(detail)})` : ""}`;
+      throw new ImportError(file, table, [line === undefined ? { message } : { line, message }]);
     }
     throw e;
   }

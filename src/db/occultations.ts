@@ -56,31 +56,43 @@ const HASH_ID_MAX = 26;
  */
 export async function upsertOccultations(db: Database, rows: readonly OccultationRow[]): Promise<number> {
   const byHash = new Map<string, OccultationRow>();
-  const present = new Set<OccultationColumn>();
   rows.forEach((row, i) => {
     for (const key of Object.keys(row)) {
       if (!KNOWN.has(key)) throw new Error(`occultation ${i}: unknown column '${key}' (not in tno_occultation)`);
-      if ((row as Record<string, unknown>)[key] !== undefined) present.add(key as OccultationColumn);
     }
     for (const key of REQUIRED) {
       const v = row[key];
       if (v === null || v === undefined || v === "") throw new Error(`occultation ${i}: '${key}' is required`);
     }
     if (row.hash_id.length > HASH_ID_MAX) throw new Error(`occultation ${i}: hash_id '${row.hash_id}' is longer than ${HASH_ID_MAX} characters`);
+    byHash.delete(row.hash_id); // last wins, at its own position
     byHash.set(row.hash_id, row);
   });
   if (byHash.size === 0) return 0;
-  const columns = OCCULTATION_COLUMNS.filter((c) => present.has(c));
-  const list = columns.map((c) => `"${c}"`).join(", ");
-  const updates = columns.filter((c) => c !== "hash_id").map((c) => `"${c}" = EXCLUDED."${c}"`);
+  // Rows that give different columns are written in separate statements, so that a column a
+  // row omits keeps its default (insert) or stored value (update) instead of becoming NULL.
+  const groups = new Map<string, { columns: OccultationColumn[]; rows: OccultationRow[] }>();
+  for (const row of byHash.values()) {
+    const columns = OCCULTATION_COLUMNS.filter((c) => row[c] !== undefined);
+    const key = columns.join(",");
+    const group = groups.get(key) ?? groups.set(key, { columns, rows: [] }).get(key)!;
+    group.rows.push(row);
+  }
   return db.transaction(async (tx) => {
-    // Stage with COPY (fast, one round trip), then one set-based upsert.
-    await tx.query(`CREATE TEMP TABLE tno_occultation_stage ON COMMIT DROP AS SELECT ${list} FROM tno_occultation WITH NO DATA`);
-    await tx.copyFrom("tno_occultation_stage", columns, [...byHash.values()].map((r) => columns.map((c) => r[c] ?? null)));
-    const r = await tx.query(
-      `INSERT INTO tno_occultation (${list}) SELECT ${list} FROM tno_occultation_stage
-       ON CONFLICT ON CONSTRAINT tno_occultation_hash_id_key DO UPDATE SET ${[...updates, "updated_at = now()"].join(", ")}`,
-    );
-    return r.rowCount;
+    let written = 0;
+    for (const { columns, rows: groupRows } of groups.values()) {
+      const list = columns.map((c) => `"${c}"`).join(", ");
+      const updates = columns.filter((c) => c !== "hash_id").map((c) => `"${c}" = EXCLUDED."${c}"`);
+      // Stage with COPY (fast, one round trip), then one set-based upsert.
+      await tx.query(`CREATE TEMP TABLE tno_occultation_stage ON COMMIT DROP AS SELECT ${list} FROM tno_occultation WITH NO DATA`);
+      await tx.copyFrom("tno_occultation_stage", columns, groupRows.map((r) => columns.map((c) => r[c] ?? null)));
+      const r = await tx.query(
+        `INSERT INTO tno_occultation (${list}) SELECT ${list} FROM tno_occultation_stage
+         ON CONFLICT ON CONSTRAINT tno_occultation_hash_id_key DO UPDATE SET ${[...updates, "updated_at = now()"].join(", ")}`,
+      );
+      await tx.query("DROP TABLE tno_occultation_stage");
+      written += r.rowCount;
+    }
+    return written;
   });
 }

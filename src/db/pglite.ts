@@ -36,17 +36,34 @@ function handle(runner: PgliteRunner): Queryable {
   };
 }
 
+/** A PGlite {@link Database}, which can also dump its whole data folder. */
+export interface PgliteDatabase extends Database {
+  readonly kind: "pglite";
+  /** The data folder as an uncompressed tarball (for {@link PgliteOptions.loadDataDir}). */
+  dumpDataDir(): Promise<Blob>;
+}
+
+/** Options of {@link openPglite}. */
+export interface PgliteOptions {
+  /** Start from a tarball of {@link PgliteDatabase.dumpDataDir} instead of running initdb (faster). */
+  loadDataDir?: Blob;
+}
+
 /**
  * Opens embedded PostgreSQL (PGlite, PostgreSQL in WebAssembly). `dataDir` is a folder on disk
  * (created if missing; the first open runs initdb, about 5 s) or `undefined` for memory only.
  */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, options: PgliteOptions = {}): Promise<PgliteDatabase> {
   let dir: string | undefined;
   if (dataDir !== undefined) {
     dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
   }
-  const pg = await PGlite.create({ ...(dir === undefined ? {} : { dataDir: dir }), parsers: PARSERS });
+  const pg = await PGlite.create({
+    ...(dir === undefined ? {} : { dataDir: dir }),
+    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+    parsers: PARSERS,
+  });
   // Same session time zone as the PostgreSQL engine: timestamps without a zone mean UTC.
   await pg.exec("SET TimeZone = 'UTC'");
   const base = handle(pg);
@@ -59,6 +76,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       const r = await pg.query("SELECT 1 FROM pg_extension WHERE extname = $1", [name]);
       return r.rows.length > 0;
     },
+    dumpDataDir: () => pg.dumpDataDir("none"),
     close: () => pg.close(),
   };
 }

@@ -37,7 +37,7 @@ function handle(runner: PgRunner, withClient: <T>(fn: (c: pg.PoolClient) => Prom
       // No parameters → simple query protocol, which accepts several statements.
       await runner.query(sql);
     },
-    copyFrom(table, columns, rows): Promise<number> {
+    async copyFrom(table, columns, rows): Promise<number> {
       const statement = copyStatement(table, columns, "STDIN");
       return withClient(async (client) => {
         const stream = client.query(copyFromStream(statement));
