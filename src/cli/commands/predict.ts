@@ -52,6 +52,9 @@ export function registerPredict(program: Command): void {
     .option("--name <name>", "object name in the table and hash_id (default: --target)")
     .option("--out <dir>", "output folder: occultation_table.csv, occultations.json, maps/")
     .option("--maps <none|svg|png>", "a map per event", "none")
+    .option("--db <dir>", "job mode: embedded database folder (PGlite)")
+    .option("--database-url <url>", "job mode: PostgreSQL connection string (default: $TNO_DATABASE_URL)")
+    .option("--workers <n>", "job mode: worker threads (default: cores; 0 = in process)")
     .action(async (jobdir: string | undefined, raw: Record<string, unknown>) => {
       if (jobdir !== undefined && raw.target !== undefined) throw new InputError("give either a job directory or --target (direct mode), not both");
       if (jobdir === undefined) {

@@ -1,0 +1,84 @@
+/** `job.json` of a Predict Occultation job (legacy names where the legacy had the field). */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { InputError } from "../../cli/errors.js";
+import { ASTEROID_FILTER_TYPES } from "../../db/asteroids.js";
+import { formatIssues } from "../orbit-trace/job.js";
+
+export const PREDICT_JOB_FILE = "job.json";
+
+const kernelRef = z.looseObject({ name: z.string().optional(), filename: z.string().optional(), absolute_path: z.string().min(1, "a kernel path is required") });
+const time = z.string().min(4, "expected a UTC date or time (YYYY-MM-DD, ISO, or JD)");
+
+/** One object given in the job itself (no database needed). */
+export const predictObjectSchema = z.object({
+  name: z.string().min(1),
+  /** The object's SPK (relative paths: from the job directory). */
+  spk: z.string().min(1),
+  /** NAIF id; default: the one small body of the SPK. */
+  target_id: z.number().int().optional(),
+  number: z.union([z.string(), z.number()]).optional(),
+  diameter: z.number().nonnegative().optional(),
+  /** Apparent magnitude, for the magnitude drop. */
+  magnitude: z.number().optional(),
+  /** Ephemeris 1σ (mas) in α cos δ and δ. */
+  ephemeris_uncertainty_mas: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).optional(),
+});
+
+export const predictJobSchema = z
+  .looseObject({
+    id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+    status: z.union([z.string(), z.number().int()]).optional(),
+    /** Objects listed here, or chosen from tno_asteroid by filter_type/filter_value. */
+    objects: z.array(predictObjectSchema).min(1, "objects is empty").optional(),
+    filter_type: z.enum(ASTEROID_FILTER_TYPES).optional(),
+    filter_value: z.string().optional(),
+    /** Folder of the SPKs of filtered objects: `<asteroid_path>/<alias>/<alias>.bsp` or `<asteroid_path>/<alias>.bsp`. */
+    asteroid_path: z.string().min(1).optional(),
+    /** A date alone as the end means the end of that day (the legacy stopped at 00:00 of it). */
+    predict_start_date: time,
+    predict_end_date: time,
+    predict_step: z.number().positive("predict_step is in seconds").default(60),
+    maximum_visual_magnitude: z.number().optional(),
+    bsp_planetary: kernelRef,
+    leap_seconds: kernelRef,
+    extra_kernels: z.array(z.string().min(1)).default([]),
+    /** `geocenter`, an MPC code, or [east longitude, latitude, height m]. */
+    observer: z.union([z.string().min(1), z.tuple([z.number(), z.number().min(-90).max(90), z.number()])]).default("geocenter"),
+    /** Fixed search radius (arcsec); default (R⊕ + object radius) / distance. */
+    search_radius: z.number().positive().nullish(),
+    star_catalog: z.union([
+      z.object({ file: z.string().min(1), ref_epoch: z.number().optional(), release: z.enum(["DR2", "EDR3", "DR3"]).optional(), display_name: z.string().default("GAIA DR3") }),
+      z.object({ table: z.string().min(1).default("gaia_dr3_source"), display_name: z.string().default("GAIA DR3") }),
+    ]),
+    /** Extra sky margin (arcsec) when cutting the catalogue along the path, for stars moving fast since their epoch. */
+    proper_motion_compensation: z.number().nonnegative().default(10),
+    maps: z.enum(["none", "svg", "png"]).default("none"),
+    /** Upsert the events into tno_occultation (default: when the job uses a database). */
+    ingest: z.boolean().optional(),
+    debug: z.boolean().default(false),
+  })
+  .superRefine((job, ctx) => {
+    const byFilter = job.filter_type !== undefined || job.filter_value !== undefined;
+    if (!job.objects && !byFilter) ctx.addIssue({ code: "custom", path: ["objects"], message: "give objects, or filter_type and filter_value" });
+    if (job.objects && byFilter) ctx.addIssue({ code: "custom", path: ["filter_type"], message: "give either objects or filter_type/filter_value, not both" });
+    if (byFilter && (job.filter_type === undefined || !job.filter_value?.trim())) ctx.addIssue({ code: "custom", path: ["filter_value"], message: "filter_type and a non-empty filter_value go together" });
+  });
+
+export type PredictJob = z.infer<typeof predictJobSchema>;
+
+/** Reads and validates `<jobDir>/job.json`; an {@link InputError} lists every bad field. */
+export function readPredictJob(jobDir: string): PredictJob {
+  const file = join(jobDir, PREDICT_JOB_FILE);
+  if (!existsSync(file)) throw new InputError(`${file}: no job file (a job directory holds job.json)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  const r = predictJobSchema.safeParse(raw);
+  if (!r.success) throw new InputError(`${file}: ${r.error.issues.length} bad field(s):\n${formatIssues(r.error)}`);
+  return r.data;
+}
