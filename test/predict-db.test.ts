@@ -112,3 +112,30 @@ test("predicted events upsert on hash_id: a re-run updates the 8 Chariklo rows i
     assert.equal(r.rows[0]!.ids, "6760223513963694208");
   });
 });
+
+test("tno db import-stars <file> loads a catalogue file; a file without proper motions exits 2", async () => {
+  const { Command } = await import("commander");
+  const { registerDb } = await import("../src/cli/commands/db.js");
+  const { registerImportStars } = await import("../src/cli/commands/import-stars.js");
+  const { openPglite } = await import("../src/db/index.js");
+  const dir = mkdtempSync(join(tmpdir(), "tno-import-stars-"));
+  const program = new Command("tno").exitOverride();
+  registerImportStars(registerDb(program));
+  const out = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(["db", "import-stars", dataPath("gaia/astroquery_gaia_dr3_sample.vot"), "--db", join(dir, "db")], { from: "user" });
+  } finally {
+    process.stdout.write = out;
+  }
+  const db = await openPglite(join(dir, "db"));
+  try {
+    assert.equal((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM gaia_dr3_source")).rows[0]!.n, 2);
+  } finally {
+    await db.close();
+  }
+  const noPm = join(dir, "nopm.csv");
+  writeFileSync(noPm, "source_id,ra,dec,phot_g_mean_mag,ref_epoch\n1,10,20,12,2016.0\n");
+  const { InputError } = await import("../src/cli/errors.js");
+  await assert.rejects(program.parseAsync(["db", "import-stars", noPm, "--db", join(dir, "db")], { from: "user" }), (e: unknown) => e instanceof InputError && /proper-motion/.test((e as Error).message));
+});
