@@ -678,7 +678,9 @@ export function predictOccultations(engine: SpiceEngine, options: PredictOptions
   const source = spiceOccultationSource(engine, p.targetId, p.observer, p.gridNodeSeconds);
   let result: OccultationSearchResult;
   try {
-    result = searchOccultations(source, options.stars, options);
+    // Seen from a site, the shadow must reach the site itself: no Earth radius by default.
+    const siteDefaults = p.observer && p.observer.kind !== "geocenter" && options.earthRadiusKm === undefined ? { earthRadiusKm: 0 } : {};
+    result = searchOccultations(source, options.stars, { ...options, ...siteDefaults });
   } catch (e) {
     if (e instanceof SpiceError && /SPKINSUFFDATA|NOTCOVERED|INSUFF/i.test(e.short)) {
       throw new PredictInputError(`the kernels do not cover object ${p.targetId} over the period (light time included): ${e.message}`);
