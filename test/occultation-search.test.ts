@@ -5,7 +5,7 @@
 // below 1e-9 relative at these few-arcsecond offsets).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { searchOccultations, PredictInputError, type OccultationSource } from "../src/occultation/index.js";
+import { searchOccultations, uncertainties, PredictInputError, type OccultationSource } from "../src/occultation/index.js";
 import type { Star } from "../src/catalog/index.js";
 
 const ARCSEC = Math.PI / 180 / 3600;
@@ -221,4 +221,17 @@ test("a high-proper-motion star is searched at its position of the event epoch, 
   near(events[0]!.etSeconds, 600, INSTANT_TOLERANCE_S, "instant");
   near(events[0]!.closestApproachArcsec * 1000, 400, 0.01, "C/A (first-order proper motion over 10 yr)");
   assert.equal(events[0]!.starAtEvent.properMotionApplied, true);
+});
+
+test("uncertainties: star and ephemeris 1σ projected across the track (C/A) and along it (instant)", () => {
+  // Eastward motion at 20 km/s, 6e8 km: across-track is North (σδ terms), along-track East (σα* terms).
+  type Geometry = Parameters<typeof uncertainties>[0];
+  const g = (raErrorMas: number, decErrorMas: number): Geometry => ({ starAtEvent: { raErrorMas, decErrorMas } as Geometry["starAtEvent"], xiRateKmS: 20, etaRateKmS: 0, distanceKm: DISTANCE_KM });
+  const u = uncertainties(g(3, 4), { raMas: 6, decMas: 8 });
+  const kmPerMas = DISTANCE_KM * (ARCSEC / 1000);
+  near(u.closestApproachUncertaintyMas!, Math.hypot(4, 8), 1e-12, "C/A σ (mas)");
+  near(u.closestApproachUncertaintyKm!, Math.hypot(4, 8) * kmPerMas, 1e-9, "C/A σ (km)");
+  near(u.instantUncertaintyS!, (Math.hypot(3, 6) * kmPerMas) / 20, 1e-12, "instant σ (s)");
+  const none = uncertainties(g(NaN, NaN), null);
+  assert.equal(none.closestApproachUncertaintyKm, null, "unknown star errors give no uncertainty");
 });
