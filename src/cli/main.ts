@@ -4,6 +4,7 @@ import { KernelError } from "../spice/index.js";
 import { EXIT_BAD_INPUT, EXIT_FAILED, InputError } from "./errors.js";
 import { registerEphemeris } from "./commands/ephemeris.js";
 import { registerDb } from "./commands/db.js";
+import { registerImportStars } from "./commands/import-stars.js";
 import { registerKernels } from "./commands/kernels.js";
 import { registerOrbitTrace } from "./commands/orbit-trace.js";
 import { registerPredict } from "./commands/predict.js";
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEphemeris(program);
-  registerDb(program);
+  registerImportStars(registerDb(program));
   registerKernels(program);
   registerOrbitTrace(program);
   registerPredict(program);
