@@ -96,7 +96,7 @@ export function csvField(v: unknown): string {
 }
 
 function quoteCsv(s: string): string {
-  return `"${s.replaceAll('"', '""')}"`;
+  return s.includes('"') ? `"${s.replaceAll('"', '""')}"` : `"${s}"`;
 }
 
 /** Rows → CSV text in chunks of about `chunkChars` characters; checks every row's width. */
@@ -108,17 +108,46 @@ export async function* csvChunks(
 ): AsyncGenerator<string> {
   let buf = "";
   let index = 0;
-  for await (const row of rows as AsyncIterable<readonly SqlValue[]>) {
+  // The same Date object in every row (created_at) is formatted once.
+  let lastDate: Date | undefined;
+  let lastIso = "";
+  const add = (row: readonly SqlValue[]): void => {
     if (row.length !== columns.length) {
       throw new Error(`COPY into ${table}: row ${index} has ${row.length} values for ${columns.length} columns (${columns.join(", ")})`);
     }
     let line = "";
-    for (let i = 0; i < row.length; i++) line += (i === 0 ? "" : ",") + csvField(row[i]);
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i];
+      let field: string;
+      if (v instanceof Date && v === lastDate) field = lastIso;
+      else {
+        field = csvField(v);
+        if (v instanceof Date) {
+          lastDate = v;
+          lastIso = field;
+        }
+      }
+      line += i === 0 ? field : `,${field}`;
+    }
     buf += `${line}\n`;
     index++;
-    if (buf.length >= chunkChars) {
-      yield buf;
-      buf = "";
+  };
+  // A synchronous source is encoded without an await per row.
+  if (Symbol.iterator in rows) {
+    for (const row of rows) {
+      add(row);
+      if (buf.length >= chunkChars) {
+        yield buf;
+        buf = "";
+      }
+    }
+  } else {
+    for await (const row of rows) {
+      add(row);
+      if (buf.length >= chunkChars) {
+        yield buf;
+        buf = "";
+      }
     }
   }
   if (buf.length > 0) yield buf;

@@ -131,12 +131,14 @@ CREATE INDEX IF NOT EXISTS des_skybotposition_ccd_id_idx ON des_skybotposition (
 
 -- Orbit Trace output. ccd_id is bigint like des_ccd.id; the portal declares it int4, which holds
 -- today's desfile_ids (~1.3e9) but not ids past 2^31. No FK on ccd_id, as in the portal: the
--- direct mode writes observations of CCDs that are not in des_ccd.
+-- direct mode writes observations of CCDs that are not in des_ccd. No FK on asteroid_id either
+-- (the portal has one): its per-row check cost about 40 % of COPY time (bench/RESULTS.md), and
+-- replaceObservations checks and locks the asteroid row once per asteroid instead.
 -- date_obs is the exposure START (uncorrected); date_jd (varchar in the portal) is mid-exposure.
 -- offset_ra/offset_dec are O-C in arcsec (offset_ra includes cos(dec)).
 CREATE TABLE IF NOT EXISTS des_observation (
   id bigserial PRIMARY KEY,
-  asteroid_id integer NOT NULL REFERENCES tno_asteroid (id) ON DELETE CASCADE,
+  asteroid_id integer NOT NULL,
   ccd_id bigint NOT NULL,
   name varchar(32) NOT NULL,
   date_obs timestamptz NOT NULL,
@@ -151,7 +153,6 @@ CREATE TABLE IF NOT EXISTS des_observation (
   CONSTRAINT des_observation_asteroid_id_ccd_id_key UNIQUE (asteroid_id, ccd_id)
 );
 CREATE INDEX IF NOT EXISTS des_observation_name_idx ON des_observation (name);
-CREATE INDEX IF NOT EXISTS des_observation_ccd_id_idx ON des_observation (ccd_id);
 
 -- Status 1 Idle, 2 Running, 3 Completed, 4 Failed, 5 Aborted, 6 Warning, 7 Aborting.
 -- owner_id, bsp_planetary_id and leap_seconds_id are FKs in the portal (auth_user,

@@ -54,8 +54,9 @@ const ObservationRowSchema = z.object({
 /**
  * Replaces every `des_observation` row of one asteroid: DELETE by `asteroid_id`, then COPY the
  * new rows, in ONE transaction. If anything fails (a bad row, a duplicate CCD, the connection)
- * the previous rows stay as they were. Rows are validated before the database is touched; two
- * rows on the same CCD violate UNIQUE(asteroid_id, ccd_id) and abort the whole replacement.
+ * the previous rows stay as they were. Rows are validated before the database is touched; the
+ * asteroid must exist in `tno_asteroid`; two rows on the same CCD violate
+ * UNIQUE(asteroid_id, ccd_id) and abort the whole replacement.
  * `createdAt` (default now) is the same for all rows, as in the legacy. Returns the rows written.
  */
 export async function replaceObservations(
@@ -73,6 +74,10 @@ export async function replaceObservations(
     }
   });
   return db.transaction(async (tx) => {
+    // What the portal's foreign key did per row, once per asteroid: the asteroid must exist, and
+    // FOR KEY SHARE keeps it from being deleted until this transaction ends.
+    const found = await tx.query("SELECT 1 FROM tno_asteroid WHERE id = $1 FOR KEY SHARE", [asteroidId]);
+    if (found.rows.length === 0) throw new Error(`replaceObservations: asteroid id ${asteroidId} is not in tno_asteroid`);
     await tx.query("DELETE FROM des_observation WHERE asteroid_id = $1", [asteroidId]);
     return copyObservations(tx, asteroidId, rows, createdAt);
   });
