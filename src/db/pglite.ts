@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { copyStatement, csvChunks, type Database, type Queryable, type QueryResult, type SqlValue } from "./database.js";
 
@@ -55,17 +55,25 @@ export interface PgliteOptions {
  */
 export async function openPglite(dataDir?: string, options: PgliteOptions = {}): Promise<PgliteDatabase> {
   let dir: string | undefined;
+  let unlock = (): void => {};
   if (dataDir !== undefined) {
     dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dir);
   }
-  const pg = await PGlite.create({
-    ...(dir === undefined ? {} : { dataDir: dir }),
-    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
-    parsers: PARSERS,
-  });
-  // Same session time zone as the PostgreSQL engine: timestamps without a zone mean UTC.
-  await pg.exec("SET TimeZone = 'UTC'");
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(dir === undefined ? {} : { dataDir: dir }),
+      ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+      parsers: PARSERS,
+    });
+    // Same session time zone as the PostgreSQL engine: timestamps without a zone mean UTC.
+    await pg.exec("SET TimeZone = 'UTC'");
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const base = handle(pg);
   return {
     kind: "pglite",
@@ -77,6 +85,52 @@ export async function openPglite(dataDir?: string, options: PgliteOptions = {}):
       return r.rows.length > 0;
     },
     dumpDataDir: () => pg.dumpDataDir("none"),
-    close: () => pg.close(),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        unlock();
+      }
+    },
   };
+}
+
+/**
+ * PGlite is a single-process engine: two processes on one data folder corrupt it. A lock file
+ * beside the folder (`<dir>.lock`, holding the pid) refuses a second opener while the first is
+ * alive; a lock left by a killed process is taken over. Returns the release function.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockFile = join(dirname(dir), `${basename(dir)}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        process.off("exit", release);
+        rmSync(lockFile, { force: true });
+      };
+      process.on("exit", release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(readFileSync(lockFile, "utf8").trim());
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+        throw new Error(`database folder ${dir} is in use by process ${owner}${owner === process.pid ? " (this process: close the other handle first)" : ""}`);
+      }
+      rmSync(lockFile, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`database folder ${dir}: could not take the lock ${lockFile}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
