@@ -34,7 +34,9 @@ async function ceresEngine() {
   return engine;
 }
 
-test("Ceres geocentric astrometric RA/Dec and rates match the Horizons OBSERVER table (2022)", async () => {
+test("Ceres geocentric astrometric RA/Dec and rates match the Horizons OBSERVER table (2022)", async (t) => {
+  let worstMas = 0;
+  let worstRate = 0;
   const engine = await ceresEngine();
   const rows = soeRows(dataPath("horizons/astroquery_ceres/ceres_ephemerides_range.txt"));
   assert.equal(rows.length, 4);
@@ -52,13 +54,17 @@ test("Ceres geocentric astrometric RA/Dec and rates match the Horizons OBSERVER 
     const dDecMas = (eph.decDeg[i]! - Number(r[5])) * 3.6e6;
     assert.ok(Math.abs(dRaMas) < RADEC_TOLERANCE_MAS, `${r[0]}: ΔRA·cosδ ${dRaMas.toFixed(1)} mas`);
     assert.ok(Math.abs(dDecMas) < RADEC_TOLERANCE_MAS, `${r[0]}: ΔDec ${dDecMas.toFixed(1)} mas`);
+    worstMas = Math.max(worstMas, Math.abs(dRaMas), Math.abs(dDecMas));
+    worstRate = Math.max(worstRate, Math.abs(rates.raRate - Number(r[8])), Math.abs(rates.decRate - Number(r[9])));
     assert.ok(Math.abs(rates.raRate - Number(r[8])) < RATE_TOLERANCE_ARCSEC_PER_H, `${r[0]}: dRA*cosD ${rates.raRate} vs ${r[8]}`);
     assert.ok(Math.abs(rates.decRate - Number(r[9])) < RATE_TOLERANCE_ARCSEC_PER_H, `${r[0]}: dDec/dt ${rates.decRate} vs ${r[9]}`);
   });
+  t.diagnostic(`worst coordinate difference ${worstMas.toFixed(1)} mas; worst rate difference ${worstRate.toFixed(4)}"/h`);
   engine.dispose();
 });
 
-test("Ceres heliocentric ecliptic vectors match the Horizons VECTOR table within 2 km", async () => {
+test("Ceres heliocentric ecliptic vectors match the Horizons VECTOR table within 2 km", async (t) => {
+  let worstKm = 0;
   const engine = await ceresEngine();
   const rows = soeRows(dataPath("horizons/astroquery_ceres/ceres_vectors_range.txt"));
   for (const r of rows) {
@@ -66,6 +72,8 @@ test("Ceres heliocentric ecliptic vectors match the Horizons VECTOR table within
     const { pos } = engine.raw.spkgps(CERES, et, "ECLIPJ2000", 10);
     const dKm = Math.hypot(pos[0]! - Number(r[2]) * AU_KM, pos[1]! - Number(r[3]) * AU_KM, pos[2]! - Number(r[4]) * AU_KM);
     assert.ok(dKm < VECTOR_TOLERANCE_KM, `${r[1]}: |Δr| = ${dKm.toFixed(3)} km`);
+    worstKm = Math.max(worstKm, dKm);
   }
+  t.diagnostic(`worst |Δr| ${worstKm.toFixed(3)} km`);
   engine.dispose();
 });
