@@ -26,6 +26,10 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed run, 2 bad input. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  // Commands report a failed run through process.exitCode; read it for this call only, so an
+  // earlier call in the same process (a notebook, a test) does not leak into this one.
+  const outer = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync([...argv], { from: "user" });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
@@ -41,6 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`tno: ${(e as Error).message ?? String(e)}\n`);
     if (process.env.TNO_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return EXIT_FAILED;
+  } finally {
+    process.exitCode = outer;
   }
 }
 
