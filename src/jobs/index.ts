@@ -4,3 +4,4 @@
  */
 export * from "./orbit-trace.js";
 export * from "./predict.js";
+export * from "./inputs.js";

@@ -3,7 +3,7 @@
  * (`tno predict <jobdir>`), the per-object step and the star catalogue queries.
  */
 export { runDirectPredict, type DirectPredictOptions, type DirectPredictResult } from "./predict/direct.js";
-export { predictJobSchema, predictObjectSchema, readPredictJob, PREDICT_JOB_FILE, type PredictJob } from "./predict/job.js";
+export { predictBspDaysToExpire, predictJobSchema, predictObjectSchema, readPredictJob, PREDICT_BSP_DAYS_TO_EXPIRE, PREDICT_JOB_FILE, type PredictJob } from "./predict/job.js";
 export { predictObject, type PredictObjectRequest, type PredictObjectResult, type PredictRow } from "./predict/object.js";
 export { writeObjectOutputs, OCCULTATION_TABLE_FILE, OCCULTATIONS_JSON_FILE, MAPS_DIR, type MapFormat } from "./predict/outputs.js";
 export {

@@ -7,6 +7,7 @@ const jobSchema = z.object({
   db: z.string().min(1).optional(),
   databaseUrl: z.string().min(1).optional(),
   workers: z.coerce.number().int().min(0, "--workers must be 0 (in process) or more").optional(),
+  offline: z.boolean().optional(),
 });
 
 const DIRECT_ONLY = ["target", "kernels", "start", "end", "stars", "starEpoch", "release", "searchRadius", "magLimit", "diameter", "objectMag", "name", "out"];
@@ -26,6 +27,7 @@ export async function runPredictCommand(jobdir: string, raw: Record<string, unkn
       jobDir: jobdir,
       ...(opts.databaseUrl !== undefined ? { database: { url: opts.databaseUrl } } : opts.db !== undefined ? { database: { dir: opts.db } } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      ...(opts.offline ? { offline: true } : {}),
       progress: stderrProgress(),
       signal: controller.signal,
     });

@@ -55,6 +55,7 @@ export function registerPredict(program: Command): void {
     .option("--db <dir>", "job mode: embedded database folder (PGlite)")
     .option("--database-url <url>", "job mode: PostgreSQL connection string (default: $TNO_DATABASE_URL)")
     .option("--workers <n>", "job mode: worker threads (default: cores; 0 = in process)")
+    .option("--offline", "job mode: never download; SPKs from the asteroid folders, kernels given by name from the kernel cache")
     .action(async (jobdir: string | undefined, raw: Record<string, unknown>) => {
       if (jobdir !== undefined && raw.target !== undefined) throw new InputError("give either a job directory or --target (direct mode), not both");
       if (jobdir === undefined) {

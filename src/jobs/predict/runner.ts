@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../cli/errors.js";
 import { readStarCatalog, type Star } from "../../catalog/gaia.js";
 import { retrieveAsteroids } from "../../db/asteroids.js";
@@ -20,15 +20,19 @@ import { parseObserver, type Observer } from "../../ephemeris/observers.js";
 import { InProcessExecutor } from "../../executors/in-process.js";
 import { LocalWorkerPool } from "../../executors/pool.js";
 import type { Executor, Task, TaskResult } from "../../executors/types.js";
+import { ensureHorizonsSpk, type HorizonsTarget, type SpkSource } from "../../external/horizons.js";
+import { bspSpan, type DateSpan } from "../../external/span.js";
 import { selectStarsNearPath, spiceOccultationSource } from "../../occultation/index.js";
 import { SpiceEngine } from "../../spice/engine.js";
+import { KernelError } from "../../spice/errors.js";
 import { smallBodyIdOfSpk } from "../../spice/ids.js";
-import { parseTimeToEt } from "../../time/index.js";
+import { etToUtc, parseTimeToEt } from "../../time/index.js";
+import { jobHorizonsSource, resolveJobKernel, type JobKernelOptions } from "../inputs.js";
 import { asteroidAlias, jobPath } from "../orbit-trace/job.js";
 import { builtinEarthPckPath } from "../orbit-trace/kernels.js";
 import { JobLog } from "../orbit-trace/log.js";
 import { silentProgress, type ProgressSink } from "../orbit-trace/progress.js";
-import { readPredictJob, type PredictJob } from "./job.js";
+import { predictBspDaysToExpire, readPredictJob, type PredictJob } from "./job.js";
 import type { PredictObjectRequest, PredictObjectResult } from "./object.js";
 import { writeObjectOutputs } from "./outputs.js";
 import { pathCones, queryStarsInCones } from "./stars.js";
@@ -51,6 +55,10 @@ export interface RunPredictOptions {
   workers?: number;
   progress?: ProgressSink;
   signal?: AbortSignal;
+  /** Where missing SPKs are downloaded from (default: Horizons at job.json `horizons_url`, `TNO_HORIZONS_URL` or JPL). */
+  spkSource?: SpkSource;
+  /** Never download (as job.json `offline`): SPKs and kernels must already be on disk. */
+  offline?: boolean;
 }
 
 /** Outcome of one object. */
@@ -77,7 +85,11 @@ export interface RunPredictReport {
 interface ObjectInput {
   name: string;
   alias: string;
+  /** Where the SPK is, or goes when downloaded. */
   spkPath: string;
+  /** The job names this file: when present it is used as it is. */
+  spkGiven: boolean;
+  horizons: HorizonsTarget;
   targetId?: number;
   number?: string | number | null;
   diameterKm?: number;
@@ -113,7 +125,12 @@ export async function runPredictJob(options: RunPredictOptions): Promise<RunPred
     const ingest = job.ingest ?? db !== undefined;
     log.info(`Predict Occultation job ${job.id ?? basename(jobDir)}: ${job.predict_start_date} .. ${job.predict_end_date}, step ${job.predict_step} s${db ? `, database ${db.label}` : ""}`);
 
-    const baseKernels = [jobPath(jobDir, job.leap_seconds.absolute_path), jobPath(jobDir, job.bsp_planetary.absolute_path), ...job.extra_kernels.map((k) => jobPath(jobDir, k))];
+    const offline = options.offline === true || job.offline;
+    const kernelOptions: JobKernelOptions = { ...(job.kernel_cache !== undefined ? { cacheDir: job.kernel_cache } : {}), offline };
+    const leapSeconds = await resolveJobKernel(jobDir, "leap_seconds", job.leap_seconds, kernelOptions);
+    const planetary = await resolveJobKernel(jobDir, "bsp_planetary", job.bsp_planetary, kernelOptions);
+    const baseKernels = [leapSeconds, planetary];
+    for (const k of job.extra_kernels) baseKernels.push(await resolveJobKernel(jobDir, "extra_kernels", k, kernelOptions));
     engine = await SpiceEngine.create();
     const infos = engine.loadKernels(baseKernels);
     if (!infos.some((k) => k.kind === "PCK" || /\.tpc$/i.test(k.path))) {
@@ -124,6 +141,9 @@ export async function runPredictJob(options: RunPredictOptions): Promise<RunPred
     const endEt = toEt(engine, job.predict_end_date, "predict_end_date", true);
     if (!(endEt > startEt)) throw new InputError(`job.json: predict_end_date (${job.predict_end_date}) is not after predict_start_date (${job.predict_start_date})`);
     const observer = toObserver(job.observer);
+    // Missing SPKs are requested for the legacy span around the period (whole years either side).
+    const period = { start: etToUtc(engine, startEt, 0), end: etToUtc(engine, endEt, 0) };
+    const spkRequest: SpkRequest = { span: bspSpan(period.start, period.end), period, daysToExpire: predictBspDaysToExpire(job), offline, source: options.spkSource ?? jobHorizonsSource(job.horizons_url), engine };
     const objects = await resolveObjects(jobDir, job, db);
     log.info(`${objects.length} object(s)`);
 
@@ -155,6 +175,7 @@ export async function runPredictJob(options: RunPredictOptions): Promise<RunPred
       }
       const started = Date.now();
       try {
+        obj.spkPath = await objectSpk(obj, spkRequest, log);
         const info = engine.loadKernel(obj.spkPath, { slot: "predict-select" });
         const targetId = obj.targetId ?? smallBodyIdOfSpk(info.path);
         const source = spiceOccultationSource(engine, targetId, observer, SELECTION_STEP_S);
@@ -194,8 +215,8 @@ export async function runPredictJob(options: RunPredictOptions): Promise<RunPred
           provenance: {
             catalog: job.star_catalog.display_name.slice(0, 10),
             predict_step: job.predict_step,
-            bsp_planetary: (job.bsp_planetary.name ?? basename(job.bsp_planetary.absolute_path).replace(/\.bsp$/i, "")).slice(0, 10),
-            leap_seconds: (job.leap_seconds.name ?? basename(job.leap_seconds.absolute_path).replace(/\.tls$/i, "")).slice(0, 10),
+            bsp_planetary: (job.bsp_planetary.name ?? basename(planetary).replace(/\.bsp$/i, "")).slice(0, 10),
+            leap_seconds: (job.leap_seconds.name ?? basename(leapSeconds).replace(/\.tls$/i, "")).slice(0, 10),
             bsp_source: "JPL",
             ...(job.id !== undefined ? { job_id: job.id } : {}),
           },
@@ -256,7 +277,8 @@ export async function runPredictJob(options: RunPredictOptions): Promise<RunPred
       }
     }
   } catch (e) {
-    if (e instanceof InputError) {
+    // Bad input (a job field, a kernel missing or not cached offline): nothing was run, exit 2.
+    if (e instanceof InputError || e instanceof KernelError) {
       updateJobFile(jobDir, { status: "Failed", error: e.message });
       log.error(e.message);
       throw e;
@@ -289,16 +311,45 @@ export async function runPredictJob(options: RunPredictOptions): Promise<RunPred
   return { status, jobDir, objects: outcomes, resumed, events, execTimeS, error };
 }
 
+/** How the SPKs missing from the asteroid folders are obtained. */
+interface SpkRequest {
+  span: DateSpan;
+  period: { start: string; end: string };
+  daysToExpire: number;
+  offline: boolean;
+  source: SpkSource;
+  engine: SpiceEngine;
+}
+
+/**
+ * The object's SPK. A file the job names, or one put in the asteroid folder by hand (no
+ * `<alias>.json` download metadata beside it), is used as it is. Otherwise the Horizons cache
+ * rules apply (`bsp_days_to_expire`, period coverage, integrity): reused, or downloaded unless
+ * offline. A failed download throws, which fails this object only.
+ */
+async function objectSpk(obj: ObjectInput, req: SpkRequest, log: JobLog): Promise<string> {
+  const dir = dirname(obj.spkPath);
+  const stem = basename(obj.spkPath).replace(/\.bsp$/i, "");
+  if (existsSync(obj.spkPath) && (obj.spkGiven || !existsSync(join(dir, `${stem}.json`)))) return obj.spkPath;
+  if (!req.offline) mkdirSync(dir, { recursive: true });
+  const ensured = await ensureHorizonsSpk({ target: obj.horizons, alias: stem, dir, span: req.span, period: req.period, daysToExpire: req.daysToExpire, offline: req.offline, source: req.source, engine: req.engine });
+  log.info(`${obj.name}: ${ensured.reused ? "cached SPK still valid" : `SPK downloaded from ${ensured.meta.source} (${ensured.meta.solution ?? "solution unknown"}, ${ensured.meta.span.start} .. ${ensured.meta.span.end})`}: ${ensured.bspPath}`);
+  return ensured.bspPath;
+}
+
 function failure(obj: ObjectInput, e: unknown, startedMs: number): PredictObjectOutcome {
   return { name: obj.name, alias: obj.alias, status: "failure", events: 0, stars: 0, message: (e as Error).message ?? String(e), execTimeS: (Date.now() - startedMs) / 1000 };
 }
 
 async function resolveObjects(jobDir: string, job: PredictJob, db: Database | undefined): Promise<ObjectInput[]> {
+  const root = jobPath(jobDir, job.asteroid_path ?? "asteroids");
   if (job.objects) {
     return job.objects.map((o) => ({
       name: o.name,
       alias: asteroidAlias(o.name),
-      spkPath: jobPath(jobDir, o.spk),
+      spkPath: o.spk !== undefined ? jobPath(jobDir, o.spk) : asteroidSpkPath(root, asteroidAlias(o.name)),
+      spkGiven: o.spk !== undefined,
+      horizons: horizonsTarget(o.name, o.number, o.target_id),
       ...(o.target_id !== undefined ? { targetId: o.target_id } : {}),
       ...(o.number !== undefined ? { number: o.number } : {}),
       ...(o.diameter !== undefined ? { diameterKm: o.diameter } : {}),
@@ -309,20 +360,32 @@ async function resolveObjects(jobDir: string, job: PredictJob, db: Database | un
   }
   const rows = await retrieveAsteroids(db!, { type: job.filter_type!, value: job.filter_value! });
   if (rows.length === 0) throw new InputError(`job.json: no asteroid matches ${job.filter_type} = '${job.filter_value}'`);
-  const root = jobPath(jobDir, job.asteroid_path ?? "asteroids");
   return rows.map((row) => {
     const r = row as unknown as Record<string, unknown>;
     const name = String(r.name);
     const alias = asteroidAlias(name);
-    const nested = join(root, alias, `${alias}.bsp`);
     const diameter = typeof r.diameter === "number" && r.diameter > 0 ? r.diameter : undefined;
     const extra: Record<string, string | number | boolean | null> = {};
     for (const k of ["principal_designation", "base_dynclass", "dynclass", "astorb_dynbaseclass", "astorb_dynsubclass", "h", "g"]) {
       const v = r[k];
       if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") extra[k] = v;
     }
-    return { name, alias, spkPath: existsSync(nested) ? nested : join(root, `${alias}.bsp`), number: (r.number as string | null) ?? null, ...(diameter !== undefined ? { diameterKm: diameter } : {}), extra };
+    const number = (r.number as string | null) ?? null;
+    return { name, alias, spkPath: asteroidSpkPath(root, alias), spkGiven: false, horizons: horizonsTarget(name, number), number, ...(diameter !== undefined ? { diameterKm: diameter } : {}), extra };
   });
+}
+
+/** `<root>/<alias>/<alias>.bsp`, or `<root>/<alias>.bsp` when only that one exists. */
+function asteroidSpkPath(root: string, alias: string): string {
+  const nested = join(root, alias, `${alias}.bsp`);
+  const flat = join(root, `${alias}.bsp`);
+  return !existsSync(nested) && existsSync(flat) ? flat : nested;
+}
+
+/** What Horizons is asked for: the number when there is one (never ambiguous), else the name (or the SPK-ID). */
+function horizonsTarget(name: string, number: string | number | null | undefined, spkId?: number): HorizonsTarget {
+  const n = number === null || number === undefined ? "" : String(number).trim();
+  return { identifier: /^\d+$/.test(n) ? n : name, ...(spkId !== undefined ? { spkId } : {}) };
 }
 
 function toEt(engine: SpiceEngine, text: string, field: string, isEnd: boolean): number {
