@@ -40,6 +40,22 @@ export interface TestJob {
   sky: Sky;
   /** Writes job.json (merged with `patch`). */
   writeJob(patch?: Record<string, unknown>): void;
+  /** Loads the same tables into another (empty) database, migrating it first. */
+  loadInto(db: Database): Promise<void>;
+  /** `name` filter value selecting every object. */
+  allNames: string;
+}
+
+export interface TestJobOptions {
+  starsPerCcd?: number;
+  exposuresPerNight?: number;
+  noiseMas?: number;
+  seed?: number;
+  /** Extra detected objects (alternately on the RB216 and Chiron orbits), for longer jobs. */
+  clones?: number;
+  columns?: "des-like" | "none";
+  /** Do not load the tables into `db` (it may be undefined then). */
+  skipLoad?: boolean;
 }
 
 /** UTC starts of the synthetic exposures: a few nights per DES season, 90 s each. */
@@ -49,10 +65,14 @@ const NIGHTS = ["2013-09-10T04:53:33.242000", "2013-10-13T03:49:24.659000", "201
  * Builds the sky (catalogues under `<dir>/catalogs`), loads the tables into `db` (migrated here)
  * and prepares the job directory with each object's SPK in `asteroids/<alias>/<alias>.bsp`.
  */
-export async function makeTestJob(db: Database, options: { starsPerCcd?: number; exposuresPerNight?: number; noiseMas?: number; seed?: number } = {}): Promise<TestJob> {
+export async function makeTestJob(db: Database | undefined, options: TestJobOptions = {}): Promise<TestJob> {
   const dir = mkdtempSync(join(tmpdir(), "ot-job-"));
-  await migrate(db);
   const objects = testObjects();
+  for (let k = 0; k < (options.clones ?? 0); k++) {
+    const base = objects[k % 2]!;
+    const name = `Synthetic Clone ${String(k + 1).padStart(2, "0")}`;
+    objects.push({ ...base, name, number: null, dynclass: "Centaur", baseDynclass: "Centaur", alias: name.replaceAll(" ", "") });
+  }
   const engine = await SpiceEngine.create();
   try {
     engine.loadKernels([dataPath("kernels/naif0012.tls"), dataPath("spk_planetary/de405_2000-2050_debian-casacore.bsp"), builtinEarthPckPath()]);
@@ -81,9 +101,13 @@ export async function makeTestJob(db: Database, options: { starsPerCcd?: number;
       noiseMas: options.noiseMas ?? 50,
       clearRadiusArcsec: 3,
       seed: options.seed ?? 11,
-      columns: "none",
+      columns: options.columns ?? "none",
     });
-    await loadSky(db, objects, exposures, sky, { duplicateTickets: true });
+    const loadInto = async (target: Database) => {
+      await migrate(target);
+      await loadSky(target, objects, exposures, sky, { duplicateTickets: true });
+    };
+    if (!options.skipLoad) await loadInto(db!);
     for (const o of objects) {
       mkdirSync(join(dir, "asteroids", o.alias), { recursive: true });
       copyFileSync(o.spk, join(dir, "asteroids", o.alias, `${o.alias}.bsp`));
@@ -108,6 +132,8 @@ export async function makeTestJob(db: Database, options: { starsPerCcd?: number;
       objects,
       exposures,
       sky,
+      loadInto,
+      allNames: objects.map((o) => o.name).join(";"),
       writeJob(patch = {}) {
         writeFileSync(join(dir, "job.json"), JSON.stringify({ ...base, ...patch }, null, 2));
       },
