@@ -218,3 +218,54 @@ describe("orbit-trace: kill -9 mid-run, then the same command again", () => {
     });
   }
 });
+
+describe("orbit-trace: Ctrl-C (SIGINT) or kill (SIGTERM) stops cleanly and the rerun resumes", () => {
+  it("writes status Aborted, keeps the finished asteroids, releases the lock", async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), "ot-sigint-db-"));
+    const job = await makeTestJob(undefined, { clones: 7, skipLoad: true, starsPerCcd: 3000, columns: "des-like" });
+    try {
+      const db = await openPglite(dbDir);
+      await job.loadInto(db);
+      await db.close();
+      job.writeJob({ filter_type: "name", filter_value: job.allNames });
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        rmSync(join(job.dir, STATE_FILE), { force: true });
+        const child = spawn(process.execPath, [join(repoRoot, "bin", "tno.js"), "orbit-trace", job.dir, "--db-dir", dbDir, "--workers", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += String(d)));
+        child.stderr.on("data", (d) => (stderr += String(d)));
+        const code = await new Promise<number | null>((resolve) => {
+          const timer = setInterval(() => {
+            const file = join(job.dir, STATE_FILE);
+            if (existsSync(file) && readFileSync(file, "utf8").includes('"kind":"asteroid"')) {
+              clearInterval(timer);
+              child.kill(signal);
+            }
+          }, 5);
+          child.on("exit", (c) => {
+            clearInterval(timer);
+            resolve(c);
+          });
+        });
+        assert.equal(code, 1, `${signal}: ${stdout}${stderr}`);
+        assert.match(stderr, new RegExp(`${signal}: stopping after the running tasks`));
+        assert.match(stdout, /^Aborted: /);
+        const doc = JSON.parse(readFileSync(join(job.dir, "job.json"), "utf8"));
+        assert.equal(doc.status, "Aborted");
+        assert.match(doc.error, new RegExp(`Interrupted \\(${signal}\\); run the same command again to resume`));
+        assert.equal(doc.count_asteroids, 10, "asteroids selected");
+        const finished = doc.count_success + doc.count_no_observations + doc.count_failures;
+        assert.ok(finished >= 1 && finished < 10, `${finished} asteroids finished before ${signal}`);
+        assert.match(readFileSync(join(job.dir, "orbit_trace.log"), "utf8").trimEnd(), /Identification of DES object is done!\.$/);
+        assert.ok(!existsSync(join(job.dir, ".orbit_trace.lock")), "lock released");
+        const rerun = await runCliToEnd(job.dir, ["--db-dir", dbDir]);
+        assert.equal(rerun.code, 0, rerun.stdout);
+        assert.match(rerun.stdout, new RegExp(`^Completed: 10 asteroid\\(s\\), 120 CCD\\(s\\), 108 observation\\(s\\).*\\(${finished} kept from a previous run\\)`));
+      }
+    } finally {
+      rmSync(job.dir, { recursive: true, force: true });
+      rmSync(dbDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -190,7 +190,13 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
   const [lon, lat, height] = job.observatory_location;
   const observer: Observer = { kind: "geodetic", lonDeg: lon, latDeg: lat, heightM: height };
 
-  const counts = () => jobCounts([...outcomes.values()]);
+  // count_asteroids and count_ccds are what the filter selected (legacy); the other counts are
+  // over the asteroids finished so far (all of them when the job completes).
+  let selected: { asteroids: number; ccds: number } | undefined;
+  const counts = () => {
+    const c = jobCounts([...outcomes.values()]);
+    return selected ? { ...c, count_asteroids: selected.asteroids, count_ccds: selected.ccds } : c;
+  };
   const saveJob = async (label: RunStatus | "Running") => {
     Object.assign(doc, { status: label, error, traceback, time_profile: timeProfile, ...counts() });
     writeJobFile(jobDir, doc);
@@ -271,7 +277,7 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
     log.info(`Retriving Asteroids Finished in ${naturalDelta((Date.now() - t.getTime()) / 1000)}`);
     step("retrieve_asteroids", t);
     if (asteroids.length === 0) throw new JobFailure(`No asteroid satisfying the criteria ${job.filter_type} and ${job.filter_value}. There is nothing to run.`);
-    Object.assign(doc, { count_asteroids: asteroids.length });
+    selected = { asteroids: asteroids.length, ccds: 0 };
     await saveJob("Running");
 
     // -- retrieve_ccds (period filtered, no duplicates)
@@ -298,6 +304,7 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
     }
     for (const p of pending) if (p.outcome) outcomes.set(p.asteroid.id, p.outcome);
     writeFileSync(join(jobDir, "ccds.csv"), ccdsCsv(allCcds));
+    selected = { asteroids: asteroids.length, ccds: allCcds.length };
     log.info(`CCDs Count: ${allCcds.length}`);
     if (resumedAsteroids) log.info(`Resuming: ${resumedAsteroids} asteroid(s) already finished by a previous run are kept.`);
     log.info(`Retriving CCDs Finished in ${naturalDelta((Date.now() - t.getTime()) / 1000)}. Asteroids Success [${pending.filter((p) => !p.outcome).length + resumedAsteroids}] Failed [${pending.filter((p) => p.outcome).length}]`);
