@@ -118,3 +118,49 @@ describe("orbit-trace job (synthetic sky, PGlite, worker pool)", () => {
     assert.ok(rows.every((o) => o.date_obs >= "2014-01-01" && o.date_obs < "2016-01-01"));
   });
 });
+
+describe("orbit-trace job: SPKs fetched when the asteroid folder has none", () => {
+  it("downloads through the SPK source, reuses it on the next run, and fails only that asteroid when the source fails", async () => {
+    const { readDaf } = await import("../src/spice/daf.js");
+    const { ServiceError } = await import("../src/external/errors.js");
+    const db = await openDatabase({ memory: true });
+    const job = await makeTestJob(db);
+    try {
+      const folder = join(job.dir, "asteroids", "1999RB216");
+      rmSync(folder, { recursive: true, force: true });
+      const bytes = new Uint8Array(readFileSync(job.objects[0]!.spk));
+      const asked: string[] = [];
+      const source = {
+        async fetchSpk(target: { identifier: string | number }, span: { start: string; end: string }) {
+          asked.push(`${target.identifier} ${span.start}..${span.end}`);
+          return { spkBytes: bytes, daf: readDaf(bytes), resultText: "Rec #:137295 soln ref.= JPL#18", command: "137295;", url: "http://test/horizons", attempts: 1 };
+        },
+      };
+      job.writeJob({ filter_type: "name", filter_value: "1999 RB216", bsp_days_to_expire: 60 });
+      const r = await runOrbitTraceJob({ jobDir: job.dir, db, workers: 0, spkSource: source });
+      assert.equal(r.status, "Completed", r.error ?? "");
+      assert.equal(r.counts.count_observations, 12);
+      assert.deepEqual(asked, ["137295 2011-01-01..2020-12-31"], "asked by number, for the legacy span (period ± 1 year)");
+      assert.ok(existsSync(join(folder, "1999RB216.bsp")) && existsSync(join(folder, "1999RB216.json")));
+
+      rmSync(join(job.dir, "orbit_trace_state.jsonl"));
+      const again = await runOrbitTraceJob({ jobDir: job.dir, db, workers: 0, spkSource: source });
+      assert.equal(again.status, "Completed");
+      assert.equal(asked.length, 1, "reused: younger than bsp_days_to_expire and covering the period");
+      assert.match(readFileSync(join(job.dir, "orbit_trace.log"), "utf8"), /Asteroid \[1999 RB216\] Pre-existing BSP is still valid and will be reused\./);
+
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(join(job.dir, "orbit_trace_state.jsonl"));
+      job.writeJob({ filter_type: "name", filter_value: "1999 RB216;Chiron" });
+      const failing = { fetchSpk: async () => Promise.reject(new ServiceError("JPL Horizons", "http://test/horizons", "http", "503 Service Unavailable", 503, 4)) };
+      const down = await runOrbitTraceJob({ jobDir: job.dir, db, workers: 0, spkSource: failing as never });
+      assert.equal(down.status, "Completed");
+      assert.deepEqual({ s: down.counts.count_success, f: down.counts.count_failures }, { s: 1, f: 1 });
+      const failed = JSON.parse(readFileSync(join(job.dir, "asteroids_failed.json"), "utf8"));
+      assert.match(failed[0].error, /^Failed during retrieve bsp from jpl step\. .*503/);
+    } finally {
+      await db.close();
+      rmSync(job.dir, { recursive: true, force: true });
+    }
+  });
+});
