@@ -112,10 +112,10 @@ describe("orbit-trace: bad filters, kernels, SPKs and catalogues", () => {
         });
 
         await t.test("a missing planetary kernel fails the job and names the file", async () => {
-          job.writeJob({ filter_type: "name", filter_value: job.allNames, bsp_planetary: { absolute_path: "kernels/de999.bsp" } });
+          job.writeJob({ filter_type: "name", filter_value: job.allNames, bsp_planetary: { absolute_path: "kernels/missing-planets.bsp" } });
           const r = await runOrbitTraceJob({ jobDir: job.dir, db, workers: 0 });
           assert.equal(r.status, "Failed");
-          assert.match(r.error ?? "", /kernel .*kernels\/de999\.bsp: file not found/);
+          assert.match(r.error ?? "", /kernel .*kernels\/missing-planets\.bsp: bsp_planetary: file not found/);
           assert.equal(readJob(job.dir).status, "Failed");
           assert.deepEqual(await observationCounts(db), good);
         });

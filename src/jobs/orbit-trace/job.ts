@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../cli/errors.js";
 import { ASTEROID_FILTER_TYPES } from "../../db/asteroids.js";
+import { jobKernelRefSchema } from "../inputs.js";
 
 /** Name of the job file inside a job directory. */
 export const JOB_FILE = "job.json";
@@ -18,11 +19,6 @@ export const ORBIT_TRACE_DEFAULTS = {
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a calendar date");
 
-const kernelRef = z.looseObject({
-  name: z.string().optional(),
-  filename: z.string().optional(),
-  absolute_path: z.string().min(1, "a kernel path is required"),
-});
 
 /** One step of `time_profile`. */
 export const timeProfileEntrySchema = z.looseObject({
@@ -37,8 +33,9 @@ export type TimeProfileEntry = z.infer<typeof timeProfileEntrySchema>;
 
 /**
  * `job.json` of an Orbit Trace job, as the legacy defines it (legacy-orbit-trace.md §1.2), plus
- * optional fields replacing its config.ini (`des_catalog_path`, `asteroid_path`) and
- * `extra_kernels` (e.g. an Earth orientation PCK). Unknown keys are kept and written back.
+ * optional fields replacing its config.ini (`des_catalog_path`, `asteroid_path`),
+ * `extra_kernels` (e.g. an Earth orientation PCK) and `horizons_url`. Kernels given by name or
+ * file name only come from the kernel cache. Unknown keys are kept and written back.
  * Fixed legacy bugs: `error`/`traceback`/counts need not be present, `name` values are trimmed,
  * `status` may be a string or the integer the legacy wrote.
  */
@@ -50,8 +47,8 @@ export const orbitTraceJobSchema = z
     status: z.union([z.string(), z.number().int()]).optional(),
     submit_time: z.string().nullish(),
     estimated_execution_time: z.union([z.string(), z.number()]).nullish(),
-    bsp_planetary: kernelRef,
-    leap_seconds: kernelRef,
+    bsp_planetary: jobKernelRefSchema,
+    leap_seconds: jobKernelRefSchema,
     extra_kernels: z.array(z.string().min(1)).default([]),
     period: z.tuple([isoDate, isoDate]).default(ORBIT_TRACE_DEFAULTS.period),
     observatory_location: z
@@ -62,6 +59,7 @@ export const orbitTraceJobSchema = z
     filter_type: z.enum(ASTEROID_FILTER_TYPES),
     filter_value: z.string().refine((s) => s.trim() !== "", "filter_value is empty"),
     des_catalog_path: z.string().min(1).optional(),
+    horizons_url: z.url().optional(),
     asteroid_path: z.string().min(1).optional(),
     error: z.string().nullish(),
     traceback: z.string().nullish(),

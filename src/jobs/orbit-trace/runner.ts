@@ -19,6 +19,7 @@ import { smallBodyIdOfSpk } from "../../spice/ids.js";
 import { ccdsCsv } from "./ccds.js";
 import { classifyTrace, desObsCsv, jobCounts, resultRows, resultsCsv, safeJson, type AsteroidOutcome } from "./consolidate.js";
 import { asteroidAlias, JOB_FILE, jobPath, readOrbitTraceJob, writeJobFile, type OrbitTraceJob, type TimeProfileEntry } from "./job.js";
+import { resolveJobKernel, jobHorizonsSource } from "../inputs.js";
 import { builtinEarthPckPath } from "./kernels.js";
 import { isoUtc, JobLog, naturalDelta, timedeltaString } from "./log.js";
 import { silentProgress, type ProgressSink } from "./progress.js";
@@ -184,9 +185,9 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
 
   const catalogRoot = options.catalogRoot ?? (job.des_catalog_path !== undefined ? jobPath(jobDir, job.des_catalog_path) : process.env.TNO_DES_CATALOG_PATH);
   const asteroidRoot = jobPath(jobDir, job.asteroid_path ?? "asteroids");
-  const planetary = jobPath(jobDir, job.bsp_planetary.absolute_path);
-  const lsk = jobPath(jobDir, job.leap_seconds.absolute_path);
-  const extraKernels = job.extra_kernels.map((k) => jobPath(jobDir, k));
+  let planetary = job.bsp_planetary.absolute_path ?? job.bsp_planetary.filename ?? job.bsp_planetary.name ?? "";
+  let lsk = job.leap_seconds.absolute_path ?? job.leap_seconds.filename ?? job.leap_seconds.name ?? "";
+  let extraKernels: string[] = [];
   const [lon, lat, height] = job.observatory_location;
   const observer: Observer = { kind: "geodetic", lonDeg: lon, latDeg: lat, heightM: height };
 
@@ -244,6 +245,11 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
   await saveJob("Running");
 
   try {
+    // Kernels: a file at absolute_path as it is, otherwise from the kernel cache by name.
+    const kernelOptions = options.offline ? { offline: true } : {};
+    planetary = await resolveJobKernel(jobDir, "bsp_planetary", job.bsp_planetary, kernelOptions);
+    lsk = await resolveJobKernel(jobDir, "leap_seconds", job.leap_seconds, kernelOptions);
+    extraKernels = await Promise.all(job.extra_kernels.map((k, i) => resolveJobKernel(jobDir, `extra_kernels[${i}]`, k, kernelOptions)));
     log.info(`DES_CATALOGS_BASEPATH: [${catalogRoot ?? ""}]`);
     log.info(`BSP_PLANETARY: [${planetary}]`);
     log.info(`LEAP_SECOND: [${lsk}]`);
@@ -252,7 +258,6 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
     log.info(`OBSERVATORY_LOCATION: [${job.observatory_location.join(", ")}]`);
     log.info(`MATCH_RADIUS: [${job.match_radius}]`);
     if (catalogRoot === undefined) throw new JobFailure("no DES catalogue root: set des_catalog_path in job.json, --catalog-root or $TNO_DES_CATALOG_PATH");
-    for (const k of [lsk, planetary, ...extraKernels]) if (!existsSync(k)) throw new JobFailure(`kernel ${k}: file not found`);
 
     if (!db) {
       try {
@@ -610,7 +615,7 @@ async function resolveSpk(p: Pending, job: OrbitTraceJob, span: { start: string;
     span,
     period: { start: job.period[0], end: job.period[1] },
     daysToExpire: job.bsp_days_to_expire,
-    ...(options.spkSource ? { source: options.spkSource } : {}),
+    source: options.spkSource ?? jobHorizonsSource(job.horizons_url),
     ...(options.offline ? { offline: true } : {}),
   });
   log.info(ensured.reused ? `Asteroid [${p.asteroid.name}] Pre-existing BSP is still valid and will be reused.` : `Asteroid [${p.asteroid.name}] BSP Downloaded (${ensured.meta.solution ?? "solution unknown"}).`);

@@ -13,8 +13,8 @@ const FINAL_STATUSES = new Set(["success", "no observations"]);
 /** Fingerprint of the inputs that decide a job's results; a changed job starts afresh. */
 export function jobInputsHash(job: OrbitTraceJob, catalogRoot: string): string {
   const inputs = {
-    planetary: job.bsp_planetary.absolute_path,
-    lsk: job.leap_seconds.absolute_path,
+    planetary: job.bsp_planetary,
+    lsk: job.leap_seconds,
     extra: job.extra_kernels,
     period: job.period,
     location: job.observatory_location,
