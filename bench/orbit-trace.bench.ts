@@ -2,7 +2,7 @@
  * Orbit Trace end to end at the legacy example's scale (76 objects, ~2,000 CCDs; the legacy took
  * 11 min 03 s on an HTCondor cluster: anchors.md §A.0). Target (issue #3 §7): < 60 s on 2 cores.
  *
- * Run: `npx tsx bench/orbit-trace.bench.ts [--fresh] [--workers 2] [--db <postgres url>] [--sources 5000]`
+ * Run: `npx tsx bench/orbit-trace.bench.ts [--fresh] [--workers 2] [--database-url <postgres url>] [--sources 5000]`
  *
  * Setup (not timed, cached in bench/out/orbit-trace unless --fresh): 76 SYNTHETIC Centaur-like
  * orbits (random elements, Sun + planets N-body on DE405, SPK type 8), 26 DES-like exposures per
@@ -30,7 +30,7 @@ import { SpiceEngine } from "../src/spice/engine.js";
 import { desMidExposure } from "../src/time/index.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const { values } = parseArgs({ options: { fresh: { type: "boolean" }, workers: { type: "string" }, db: { type: "string" }, sources: { type: "string" } } });
+const { values } = parseArgs({ options: { fresh: { type: "boolean" }, workers: { type: "string" }, "database-url": { type: "string" }, sources: { type: "string" } } });
 const OBJECTS = 76;
 const EXPOSURES_PER_OBJECT = 26;
 const FAINT_OBJECTS = 13;
@@ -116,8 +116,8 @@ engine.dispose();
 const dbDir = join(OUT, "db");
 rmSync(dbDir, { recursive: true, force: true });
 for (const f of ["orbit_trace_state.jsonl", "orbit_trace.log", ".orbit_trace.lock"]) rmSync(join(jobDir, f), { force: true });
-const db = await openDatabase(values.db ? { url: values.db } : { dir: dbDir });
-if (values.db) await db.query("DROP TABLE IF EXISTS des_observation, des_orbittracejobresult, des_orbittracejob, des_skybotposition, des_ccd, des_exposure, skybot_position, tno_asteroid, schema_migrations CASCADE");
+const db = await openDatabase(values["database-url"] ? { url: values["database-url"] } : { dir: dbDir });
+if (values["database-url"]) await db.query("DROP TABLE IF EXISTS des_observation, des_orbittracejobresult, des_orbittracejob, des_skybotposition, des_ccd, des_exposure, skybot_position, tno_asteroid, schema_migrations CASCADE");
 await migrate(db);
 await loadSky(db, objects, exposures, sky, { duplicateTickets: true });
 await db.close();
@@ -139,9 +139,9 @@ writeFileSync(
   }),
 );
 
-console.log(`Timed: tno orbit-trace <jobdir> --workers ${WORKERS} (${values.db ? "PostgreSQL" : "PGlite"}), ${cpus()[0]?.model ?? "cpu"} × ${availableParallelism()}`);
+console.log(`Timed: tno orbit-trace <jobdir> --workers ${WORKERS} (${values["database-url"] ? "PostgreSQL" : "PGlite"}), ${cpus()[0]?.model ?? "cpu"} × ${availableParallelism()}`);
 const start = performance.now();
-const child = spawn(process.execPath, [join(ROOT, "bin", "tno.js"), "orbit-trace", jobDir, ...(values.db ? ["--db", values.db] : ["--db-dir", dbDir]), "--workers", String(WORKERS), "--offline"], { stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(process.execPath, [join(ROOT, "bin", "tno.js"), "orbit-trace", jobDir, ...(values["database-url"] ? ["--database-url", values["database-url"]] : ["--db", dbDir]), "--workers", String(WORKERS), "--offline"], { stdio: ["ignore", "pipe", "inherit"] });
 let stdout = "";
 child.stdout.on("data", (d) => (stdout += String(d)));
 const code = await new Promise<number | null>((res) => child.on("exit", res));

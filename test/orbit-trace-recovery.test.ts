@@ -171,7 +171,7 @@ describe("orbit-trace: kill -9 mid-run, then the same command again", () => {
             const db = await openPglite(dirs[i]!);
             await job.loadInto(db);
             await db.close();
-            dbArgs.push(["--db-dir", dirs[i]!]);
+            dbArgs.push(["--db", dirs[i]!]);
           } else {
             admin ??= await openPostgres(pgUrl!);
             await admin.query(`DROP DATABASE IF EXISTS ${dbNames[i]}`);
@@ -181,7 +181,7 @@ describe("orbit-trace: kill -9 mid-run, then the same command again", () => {
             const db = await openPostgres(url.toString());
             await job.loadInto(db);
             await db.close();
-            dbArgs.push(["--db", url.toString()]);
+            dbArgs.push(["--database-url", url.toString()]);
           }
         }
         job.writeJob({ filter_type: "name", filter_value: job.allNames });
@@ -230,7 +230,7 @@ describe("orbit-trace: Ctrl-C (SIGINT) or kill (SIGTERM) stops cleanly and the r
       job.writeJob({ filter_type: "name", filter_value: job.allNames });
       for (const signal of ["SIGINT", "SIGTERM"] as const) {
         rmSync(join(job.dir, STATE_FILE), { force: true });
-        const child = spawn(process.execPath, [join(repoRoot, "bin", "tno.js"), "orbit-trace", job.dir, "--db-dir", dbDir, "--workers", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [join(repoRoot, "bin", "tno.js"), "orbit-trace", job.dir, "--db", dbDir, "--workers", "1"], { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += String(d)));
@@ -259,7 +259,7 @@ describe("orbit-trace: Ctrl-C (SIGINT) or kill (SIGTERM) stops cleanly and the r
         assert.ok(finished >= 1 && finished < 10, `${finished} asteroids finished before ${signal}`);
         assert.match(readFileSync(join(job.dir, "orbit_trace.log"), "utf8").trimEnd(), /Identification of DES object is done!\.$/);
         assert.ok(!existsSync(join(job.dir, ".orbit_trace.lock")), "lock released");
-        const rerun = await runCliToEnd(job.dir, ["--db-dir", dbDir]);
+        const rerun = await runCliToEnd(job.dir, ["--db", dbDir]);
         assert.equal(rerun.code, 0, rerun.stdout);
         assert.match(rerun.stdout, new RegExp(`^Completed: 10 asteroid\\(s\\), 120 CCD\\(s\\), 108 observation\\(s\\).*\\(${finished} kept from a previous run\\)`));
       }

@@ -31,7 +31,7 @@ describe("orbit-trace: malformed job.json (CLI, exit 2, nothing run)", () => {
 
   it("reports a file that is not JSON", async () => {
     writeFileSync(join(dir, "job.json"), "{ id: 1, ");
-    const r = await runCli(["orbit-trace", dir, "--db-dir", join(dir, "db")]);
+    const r = await runCli(["orbit-trace", dir, "--db", join(dir, "db")]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /job\.json: not valid JSON/);
     assert.ok(!existsSync(join(dir, "orbit_trace.log")), "no run started");
@@ -43,7 +43,7 @@ describe("orbit-trace: malformed job.json (CLI, exit 2, nothing run)", () => {
       join(dir, "job.json"),
       JSON.stringify({ id: "seven", leap_seconds: { absolute_path: "naif0012.tls" }, period: ["2019-13-01", "2012-01-01"], observatory_location: [289.19, -130, 2202], match_radius: -2, filter_type: "class", filter_value: " ", traceback: null }),
     );
-    const r = await runCli(["orbit-trace", dir, "--db-dir", join(dir, "db")]);
+    const r = await runCli(["orbit-trace", dir, "--db", join(dir, "db")]);
     assert.equal(r.code, 2, r.stderr);
     for (const field of ["id", "bsp_planetary", "period.0", "observatory_location.1", "match_radius", "filter_type", "filter_value"]) {
       assert.match(r.stderr, new RegExp(`^\\s+${field.replace(".", "\\.")}: `, "m"), `${field} is named in:\n${r.stderr}`);
@@ -175,16 +175,16 @@ describe("orbit-trace: CLI exit codes of a job run", () => {
     await db.close();
     try {
       job.writeJob({ filter_type: "name", filter_value: "Chiron" });
-      const ok = await runCli(["orbit-trace", job.dir, "--db-dir", dbDir, "--workers", "1"]);
+      const ok = await runCli(["orbit-trace", job.dir, "--db", dbDir, "--workers", "1"]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /^Completed: 1 asteroid\(s\), 12 CCD\(s\), 12 observation\(s\)/);
       assert.match(ok.stderr, /Orbit Trace CCDs: 12\/12/, "plain progress lines when stderr is not a terminal");
       job.writeJob({ filter_type: "base_dynclass", filter_value: "Trojan" });
-      const failed = await runCli(["orbit-trace", job.dir, "--db-dir", dbDir]);
+      const failed = await runCli(["orbit-trace", job.dir, "--db", dbDir]);
       assert.equal(failed.code, 1);
       assert.match(failed.stdout, /^Failed: .*\nerror: No asteroid satisfying the criteria base_dynclass and Trojan/);
       writeFileSync(join(job.dir, ".orbit_trace.lock"), String(process.pid));
-      const locked = await runCli(["orbit-trace", job.dir, "--db-dir", dbDir]);
+      const locked = await runCli(["orbit-trace", job.dir, "--db", dbDir]);
       assert.equal(locked.code, 2);
       assert.match(locked.stderr, /already running \(pid \d+/);
     } finally {

@@ -5,6 +5,7 @@ import { runDirectTrace } from "../../jobs/orbit-trace/direct.js";
 import { runOrbitTraceJob } from "../../jobs/orbit-trace/runner.js";
 import { stderrProgress } from "../../jobs/orbit-trace/progress.js";
 import { EXIT_FAILED, InputError } from "../errors.js";
+import { addDatabaseOptions } from "./db.js";
 
 const directSchema = z.object({
   target: z.string().min(1),
@@ -21,7 +22,7 @@ const directSchema = z.object({
 
 /** Registers `tno orbit-trace`. */
 export function registerOrbitTrace(program: Command): void {
-  program
+  const cmd = program
     .command("orbit-trace")
     .description(
       "Find DES observations of known objects. Job mode: `tno orbit-trace <jobdir>` runs the job.json there against the database. " +
@@ -38,25 +39,23 @@ export function registerOrbitTrace(program: Command): void {
     .option("--name <name>", "direct mode: object name written in des_obs.csv (default: --target)")
     .option("--asteroid-id <n>", "direct mode: asteroid_id written in des_obs.csv (default: empty)")
     .option("--obscodes <file>", "MPC ObsCodes file, for observatory codes that are not built in")
-    .option("--db <url>", "job mode: PostgreSQL connection string (default: $TNO_DATABASE_URL, else PGlite in ./.tno/db)")
-    .option("--db-dir <dir>", "job mode: PGlite data folder")
     .option("--workers <n>", "job mode: worker threads (default: cores; 0 = in process)")
-    .option("--offline", "job mode: never download SPKs; use those in the asteroid folders")
-    .action(async (jobdir: string | undefined, raw: Record<string, unknown>) => {
-      if (jobdir !== undefined && raw.target !== undefined) throw new InputError("give either a job directory or --target (direct mode), not both");
-      if (jobdir === undefined) {
-        if (raw.target === undefined) throw new InputError("give a job directory, or --target with --kernels, --ccds, --catalog-root and --out (direct mode)");
-        await direct(raw);
-        return;
-      }
-      await jobMode(jobdir, raw);
-    });
+    .option("--offline", "job mode: never download SPKs or kernels; use the asteroid folders and the kernel cache");
+  addDatabaseOptions(cmd).action(async (jobdir: string | undefined, raw: Record<string, unknown>) => {
+    if (jobdir !== undefined && raw.target !== undefined) throw new InputError("give either a job directory or --target (direct mode), not both");
+    if (jobdir === undefined) {
+      if (raw.target === undefined) throw new InputError("give a job directory, or --target with --kernels, --ccds, --catalog-root and --out (direct mode)");
+      await direct(raw);
+      return;
+    }
+    await jobMode(jobdir, raw);
+  });
 }
 
 const jobSchema = z.object({
   catalogRoot: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
-  dbDir: z.string().min(1).optional(),
+  databaseUrl: z.string().min(1).optional(),
   workers: z.coerce.number().int().min(0, "--workers must be 0 (in process) or more").optional(),
   offline: z.boolean().optional(),
 });
@@ -65,7 +64,7 @@ async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<vo
   const directOnly = ["kernels", "ccds", "out", "name", "asteroidId"].filter((k) => raw[k] !== undefined);
   if (directOnly.length) throw new InputError(`job mode: ${directOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} belong(s) to the direct mode (--target)`);
   const opts = jobSchema.parse(raw);
-  if (opts.db !== undefined && opts.dbDir !== undefined) throw new InputError("give either --db (PostgreSQL) or --db-dir (PGlite), not both");
+  if (opts.db !== undefined && opts.databaseUrl !== undefined) throw new InputError("give either --db (PGlite folder) or --database-url (PostgreSQL), not both");
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -79,7 +78,7 @@ async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<vo
   try {
     const report = await runOrbitTraceJob({
       jobDir: jobdir,
-      ...(opts.db !== undefined ? { database: { url: opts.db } } : opts.dbDir !== undefined ? { database: { dir: opts.dbDir } } : {}),
+      ...(opts.databaseUrl !== undefined ? { database: { url: opts.databaseUrl } } : opts.db !== undefined ? { database: { dir: opts.db } } : {}),
       ...(opts.catalogRoot !== undefined ? { catalogRoot: opts.catalogRoot } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.offline ? { offline: true } : {}),
@@ -101,6 +100,8 @@ async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<vo
 }
 
 async function direct(raw: Record<string, unknown>): Promise<void> {
+  const jobOnly = ["db", "databaseUrl", "workers", "offline"].filter((k) => raw[k] !== undefined);
+  if (jobOnly.length) throw new InputError(`direct mode: ${jobOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} belong(s) to the job mode (<jobdir>)`);
   const opts = directSchema.parse(raw);
   let observer;
   try {
