@@ -529,7 +529,8 @@ export async function ensureOptionalIndexes(db: Database): Promise<boolean> {
       // A role without the privilege must still get a working schema: try under a savepoint.
       await tx.query("SAVEPOINT tno_q3c");
       try {
-        await tx.query("CREATE EXTENSION IF NOT EXISTS q3c");
+        // In public, so every schema on the server (one per test, or per tenant) finds its functions.
+        await tx.query("CREATE EXTENSION IF NOT EXISTS q3c SCHEMA public");
         await tx.query("RELEASE SAVEPOINT tno_q3c");
       } catch {
         await tx.query("ROLLBACK TO SAVEPOINT tno_q3c");

@@ -86,12 +86,19 @@ export async function openPostgres(url: string, options: { schema?: string; max?
   async function withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let failed: Error | undefined;
+    // A checked-out client that loses its server emits 'error'; unheard, it would crash the
+    // process. Record it: the pending query rejects too, and the client is then destroyed.
+    const onError = (e: Error) => {
+      failed ??= e;
+    };
+    client.on("error", onError);
     try {
       return await fn(client);
     } catch (e) {
       failed = e as Error;
       throw e;
     } finally {
+      client.off("error", onError);
       // A client whose connection broke is destroyed instead of returned to the pool.
       client.release(failed !== undefined && isConnectionError(failed) ? failed : undefined);
     }

@@ -10,8 +10,9 @@ const ITRF93_CLASS_ID = 3000;
 /**
  * Chooses the Earth orientation per epoch: the ITRF93 binary PCK where a loaded one covers the
  * epoch (precession, nutation, UT1 and polar motion from IERS data), otherwise the IAU_EARTH
- * model of the text PCK (no nutation: the site moves by up to ~0.5 km, under 1 mas of parallax
- * beyond 1 au).
+ * model of the text PCK (a linear pole and prime-meridian model: the site lands 4.6 to 6.8 km
+ * from its ITRF93 place over 2001-2020, i.e. up to 10 mas of parallax at 1 au and 0.25 mas at
+ * 40 au).
  */
 export class EarthOrientation {
   private readonly itrfCoverage: Array<[number, number]>;
