@@ -7,6 +7,7 @@
  * pipelines that compose it.
  * @packageDocumentation
  */
+export { InputError } from "./errors.js";
 export * from "./spice/index.js";
 export * from "./time/index.js";
 export * from "./ephemeris/index.js";

@@ -5,7 +5,4 @@ export const EXIT_FAILED = 1;
 /** Bad input: a flag, a file, a job.json field. Nothing was run. */
 export const EXIT_BAD_INPUT = 2;
 
-/** An error caused by what the user gave; the CLI prints its message and exits with 2. */
-export class InputError extends Error {
-  override readonly name = "InputError";
-}
+export { InputError } from "../errors.js";

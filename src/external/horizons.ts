@@ -6,7 +6,7 @@ import { readDaf, SpiceEngine, mergeIntervals, type DafFile } from "../spice/ind
 import { AmbiguousObjectError, InvalidPayloadError, ObjectNotFoundError, OfflineCacheMissError, ServiceError, TruncatedPayloadError, type ObjectCandidate } from "./errors.js";
 import { ageInWholeDays, discardTemp, commitTemp, mtimeMs, sha256Hex, sha256OfFile, tempPathFor, writeFileAtomic } from "./files.js";
 import { createHttpFetcher, summarizeErrorBody, type HttpFetcher, type HttpResponse } from "./http.js";
-import { InputError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 import { checkSpan, dateMs, dateToEtSeconds, horizonsDate, periodMs, type DateSpan, type PeriodInput } from "./span.js";
 
 /** The Horizons API endpoint (https://ssd-api.jpl.nasa.gov/doc/horizons.html). */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve, sep } from "node:path";
 import { z } from "zod";
-import { InputError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 import { KernelError, kernelKind, readDaf } from "../spice/index.js";
 import { KernelNotCachedError } from "./errors.js";
 import { sha256OfFile, writeFileAtomic } from "./files.js";

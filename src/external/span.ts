@@ -1,4 +1,4 @@
-import { InputError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 
 /** A day-resolution time span, TDB calendar dates `YYYY-MM-DD` (both ends included, at 00:00). */
 export interface DateSpan {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { basename, isAbsolute } from "node:path";
 import { z } from "zod";
-import { InputError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 import { HORIZONS_API_URL, HorizonsClient } from "../external/horizons.js";
 import { defaultKernelCacheDir, kernelSpec, resolveKernel, type KernelCacheOptions } from "../external/kernels.js";
 import { KernelError } from "../spice/errors.js";

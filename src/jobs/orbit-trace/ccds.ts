@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import { parseUtc } from "../../time/index.js";
 import { pandasUtc, pyFloat } from "./consolidate.js";
 import type { CcdInput } from "./trace.js";

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import type { Observer } from "../../ephemeris/observers.js";
 import { SpiceEngine } from "../../spice/engine.js";
 import { KernelError } from "../../spice/errors.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import { ASTEROID_FILTER_TYPES } from "../../db/asteroids.js";
 import { jobKernelRefSchema } from "../inputs.js";
 

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import { retrieveAsteroids, type AsteroidRow } from "../../db/asteroids.js";
 import { retrieveCcds } from "../../db/ccds.js";
 import { sqlState, type Database } from "../../db/database.js";

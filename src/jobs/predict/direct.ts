@@ -3,7 +3,7 @@
  * `tno predict --target <id> --kernels <...> --start <t> --end <t> --step <s> --stars <file> --out <dir>`.
  */
 import { basename } from "node:path";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import { CatalogError } from "../../catalog/des.js";
 import { readStarCatalog, type GaiaRelease } from "../../catalog/gaia.js";
 import type { Observer } from "../../ephemeris/observers.js";

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import { ASTEROID_FILTER_TYPES } from "../../db/asteroids.js";
 import { jobKernelRefSchema } from "../inputs.js";
 import { formatIssues } from "../orbit-trace/job.js";

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { InputError } from "../../cli/errors.js";
+import { InputError } from "../../errors.js";
 import { readStarCatalog, type Star } from "../../catalog/gaia.js";
 import { retrieveAsteroids } from "../../db/asteroids.js";
 import type { Database } from "../../db/database.js";
