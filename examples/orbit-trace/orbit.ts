@@ -11,6 +11,7 @@
  */
 import { writeFileSync } from "node:fs";
 import type { SpiceEngine } from "../../src/spice/engine.js";
+import { equinoctialToKeplerian, type EquinoctialElements as AstDysEquinoctial } from "../../src/external/astdys.js";
 
 export const AU_KM = 149_597_870.7;
 const DAY_S = 86_400;
@@ -51,33 +52,14 @@ export interface KeplerElements {
   epochEt: number;
 }
 
-/** AstDyS/OrbFit equinoctial elements (OEF2.0 `EQU` line): a, h = e·sin ϖ, k = e·cos ϖ, p = tan(i/2)·sin Ω, q = tan(i/2)·cos Ω, λ. */
-export interface EquinoctialElements {
-  aAu: number;
-  h: number;
-  k: number;
-  p: number;
-  q: number;
-  meanLongitudeDeg: number;
-  epochEt: number;
-}
+/** AstDyS/OrbFit equinoctial elements (OEF2.0 `EQU` line) with their osculation epoch. */
+export type EquinoctialElements = Omit<AstDysEquinoctial, "kind"> & { epochEt: number };
 
-/** Equinoctial → Keplerian (ϖ = ω + Ω, λ = M + ϖ). */
+/** Equinoctial → Keplerian through the library's AstDyS conversion, keeping the epoch. */
 export function equinoctialToKepler(q: EquinoctialElements): KeplerElements {
-  const e = Math.hypot(q.h, q.k);
-  const varpi = Math.atan2(q.h, q.k);
-  const node = Math.atan2(q.p, q.q);
-  const i = 2 * Math.atan(Math.hypot(q.p, q.q));
-  const norm = (x: number) => ((x % 360) + 360) % 360;
-  return {
-    aAu: q.aAu,
-    e,
-    iDeg: i / DEG,
-    nodeDeg: norm(node / DEG),
-    periDeg: norm((varpi - node) / DEG),
-    meanAnomalyDeg: norm(q.meanLongitudeDeg - varpi / DEG),
-    epochEt: q.epochEt,
-  };
+  const { epochEt, ...elements } = q;
+  const k = equinoctialToKeplerian({ kind: "equinoctial", ...elements });
+  return { aAu: k.aAu, e: k.e, iDeg: k.iDeg, nodeDeg: k.nodeDeg, periDeg: k.argPerihelionDeg, meanAnomalyDeg: k.meanAnomalyDeg, epochEt };
 }
 
 /** Kepler elements → state (km, km/s) in the elements' frame, for the central GM `mu`. */
