@@ -78,7 +78,6 @@ function commonSuite(name: string, make: () => Executor) {
       const ex = make();
       const ac = new AbortController();
       const tasks = [echo(0), { kind: "test/spin", payload: { ms: 1500 } }, ...Array.from({ length: 10 }, (_, i) => echo(i + 1, 20))];
-      const t0 = Date.now();
       const p = ex.map(tasks, { concurrency: 2, signal: ac.signal, onProgress: (e) => e.index === 0 && setTimeout(() => ac.abort(), 50) });
       await assert.rejects(p, (e: unknown) => {
         assert.ok(e instanceof ExecutorAbortError);

@@ -5,3 +5,4 @@
 export * from "./orbit-trace.js";
 export * from "./predict.js";
 export * from "./inputs.js";
+export { formatIssues, parseJobJson, readJobJson } from "./job-file.js";

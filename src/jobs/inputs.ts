@@ -10,7 +10,7 @@ import { InputError } from "../errors.js";
 import { HORIZONS_API_URL, HorizonsClient } from "../external/horizons.js";
 import { defaultKernelCacheDir, kernelSpec, resolveKernel, type KernelCacheOptions } from "../external/kernels.js";
 import { KernelError } from "../spice/errors.js";
-import { jobPath } from "./orbit-trace/job.js";
+import { jobPath } from "./job-file.js";
 
 /**
  * A kernel of the legacy job.json, `{name, filename, absolute_path}`. Any one is enough: a file at

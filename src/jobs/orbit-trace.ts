@@ -4,7 +4,6 @@
  */
 export {
   asteroidAlias,
-  formatIssues,
   jobPath,
   JOB_FILE,
   ORBIT_TRACE_DEFAULTS,

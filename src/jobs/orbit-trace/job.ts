@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../errors.js";
 import { ASTEROID_FILTER_TYPES } from "../../db/asteroids.js";
 import { jobKernelRefSchema } from "../inputs.js";
+import { jobPath, parseJobJson, readJobJson } from "../job-file.js";
+
+export { jobPath };
 
 /** Name of the job file inside a job directory. */
 export const JOB_FILE = "job.json";
@@ -72,29 +75,14 @@ export const orbitTraceJobSchema = z
 /** A validated job.json with defaults applied (unknown keys kept). */
 export type OrbitTraceJob = z.infer<typeof orbitTraceJobSchema>;
 
-/** Lists every issue of a failed parse, one per line, naming the field. */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
-}
-
 /** Validates a parsed job.json. Throws an {@link InputError} listing every bad field. */
 export function parseOrbitTraceJob(raw: unknown, source = JOB_FILE): OrbitTraceJob {
-  const r = orbitTraceJobSchema.safeParse(raw);
-  if (!r.success) throw new InputError(`${source}: ${r.error.issues.length} bad field(s):\n${formatIssues(r.error)}`);
-  return r.data;
+  return parseJobJson(orbitTraceJobSchema, raw, source);
 }
 
 /** Reads and validates `<jobDir>/job.json`. Throws an {@link InputError} (exit 2) for a missing, non-JSON or invalid file. */
 export function readOrbitTraceJob(jobDir: string): OrbitTraceJob {
-  const file = join(jobDir, JOB_FILE);
-  if (!existsSync(file)) throw new InputError(`${file}: no job file (a job directory holds job.json)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  return parseOrbitTraceJob(raw, file);
+  return readJobJson(orbitTraceJobSchema, jobDir, JOB_FILE);
 }
 
 /**
@@ -106,11 +94,6 @@ export function writeJobFile(jobDir: string, job: Record<string, unknown>): void
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(job, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`);
   renameSync(tmp, file);
-}
-
-/** Resolves a path of the job file against the job directory. */
-export function jobPath(jobDir: string, p: string): string {
-  return isAbsolute(p) ? p : resolve(jobDir, p);
 }
 
 /** Legacy alias of an asteroid name: spaces, `_` and `/` removed ("1999 RB216" → "1999RB216"). */

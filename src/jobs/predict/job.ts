@@ -1,11 +1,9 @@
 /** `job.json` of a Predict Occultation job (legacy names where the legacy had the field). */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../errors.js";
 import { ASTEROID_FILTER_TYPES } from "../../db/asteroids.js";
 import { jobKernelRefSchema } from "../inputs.js";
-import { formatIssues } from "../orbit-trace/job.js";
+import { readJobJson } from "../job-file.js";
 
 export const PREDICT_JOB_FILE = "job.json";
 
@@ -90,15 +88,5 @@ export function predictBspDaysToExpire(job: PredictJob): number {
 
 /** Reads and validates `<jobDir>/job.json`; an {@link InputError} lists every bad field. */
 export function readPredictJob(jobDir: string): PredictJob {
-  const file = join(jobDir, PREDICT_JOB_FILE);
-  if (!existsSync(file)) throw new InputError(`${file}: no job file (a job directory holds job.json)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  const r = predictJobSchema.safeParse(raw);
-  if (!r.success) throw new InputError(`${file}: ${r.error.issues.length} bad field(s):\n${formatIssues(r.error)}`);
-  return r.data;
+  return readJobJson(predictJobSchema, jobDir, PREDICT_JOB_FILE);
 }
