@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { extname, join, relative, resolve, isAbsolute } from "node:path";
 import { z } from "zod";
+import { splitDelimitedLine } from "./text.js";
 
 /** The four catalogue columns Orbit Trace reads, one Float64Array each (NaN for missing values). */
 export interface DesCatalog {
@@ -406,7 +407,7 @@ export function parseCsvCatalog(text: string, name: string): DesCatalog {
   const headerLine = lines[0] ?? "";
   if (headerLine.trim() === "") throw new CatalogError(name, "empty CSV file (no header row)");
   const sep = count(headerLine, ";") > count(headerLine, ",") ? ";" : ",";
-  const header = splitCsvLine(headerLine, sep).map((h) => h.trim().toUpperCase());
+  const header = splitDelimitedLine(headerLine, sep).map((h) => h.trim().toUpperCase());
   const idx = DES_CATALOG_COLUMNS.map((c) => {
     const i = header.indexOf(c);
     if (i < 0) throw new CatalogError(name, `missing column ${c} in the CSV header (columns: ${header.join(", ")})`);
@@ -417,7 +418,7 @@ export function parseCsvCatalog(text: string, name: string): DesCatalog {
   const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
   for (let r = 0; r < n; r++) {
     const line = lines[r + 1]!;
-    const cells = splitCsvLine(line, sep);
+    const cells = splitDelimitedLine(line, sep);
     for (let k = 0; k < 4; k++) {
       const cell = cells[idx[k]!];
       if (cell === undefined) throw new CatalogError(name, `line ${r + 2}: has ${cells.length} fields, column ${DES_CATALOG_COLUMNS[k]} is field ${idx[k]! + 1}`);
@@ -441,29 +442,6 @@ function count(s: string, ch: string): number {
   return n;
 }
 
-/** Splits one CSV line; double-quoted fields may hold the separator and `""` escapes. */
-function splitCsvLine(line: string, sep: string): string[] {
-  if (!line.includes('"')) return line.split(sep);
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 function fileError(path: string, e: unknown): CatalogError {
   const code = (e as NodeJS.ErrnoException).code;

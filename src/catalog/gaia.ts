@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { z } from "zod";
 import { CatalogError } from "./des.js";
+import { splitDelimitedLine } from "./text.js";
 
 /** Gaia data releases and their astrometric reference epochs (Julian years, TCB ≈ TDB here). */
 export const GAIA_REF_EPOCH_YR = { DR2: 2015.5, EDR3: 2016.0, DR3: 2016.0 } as const;
@@ -236,28 +237,6 @@ function buildStars(table: RawTable, opts: StarCatalogOptions & { source: string
 // ---------------------------------------------------------------------------------------------
 // Text formats
 
-/** Splits one delimited line, with RFC 4180 double quotes. */
-function splitLine(line: string, delimiter: string): string[] {
-  if (!line.includes('"')) return delimiter === " " ? line.trim().split(/\s+/) : line.split(delimiter);
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter || (delimiter === " " && ch === "\t")) {
-      if (delimiter === " " && cur === "" && (out.length === 0 || line[i - 1] === " ")) continue;
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 function parseCsv(text: string, source: string): RawTable {
   const lines = text.split(/\r?\n/);
@@ -267,12 +246,12 @@ function parseCsv(text: string, source: string): RawTable {
   if (h >= lines.length) throw new CatalogError(source, "is empty (no header line)");
   const header = lines[h]!.replace(/^#\s*/, "");
   const delimiter = (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : header.includes(",") ? "," : header.includes("\t") ? "\t" : " ";
-  const names = splitLine(header, delimiter).map((n) => n.trim().toLowerCase());
+  const names = splitDelimitedLine(header, delimiter).map((n) => n.trim().toLowerCase());
   const rows: string[][] = [];
   for (let i = h + 1; i < lines.length; i++) {
     const l = lines[i]!;
     if (l.trim() === "" || l.startsWith("#")) continue;
-    rows.push(splitLine(l, delimiter));
+    rows.push(splitDelimitedLine(l, delimiter));
   }
   return { names, rows };
 }
@@ -285,8 +264,8 @@ function parseEcsv(text: string, source: string): RawTable {
   const epochMatch = yaml.map((l) => /CoosysEpoch:\s*J?(\d{4}(?:\.\d+)?)/.exec(l)).find((m) => m);
   const data = lines.filter((l) => !l.startsWith("#") && l.trim() !== "");
   if (data.length === 0) throw new CatalogError(source, "ECSV has no header line");
-  const names = splitLine(data[0]!, delimiter).map((n) => n.trim().toLowerCase());
-  const rows = data.slice(1).map((l) => splitLine(l, delimiter));
+  const names = splitDelimitedLine(data[0]!, delimiter).map((n) => n.trim().toLowerCase());
+  const rows = data.slice(1).map((l) => splitDelimitedLine(l, delimiter));
   return { names, rows, ...(epochMatch ? { metaEpochYr: Number(epochMatch[1]) } : {}) };
 }
 
