@@ -38,3 +38,4 @@ export { stderrProgress, silentProgress, type ProgressSink } from "./orbit-trace
 export { runOrbitTraceJob, DONE_LINE, LOG_FILE, DEFAULT_CCDS_PER_TASK, type RunOrbitTraceOptions, type RunOrbitTraceReport, type RunStatus } from "./orbit-trace/runner.js";
 export { JobState, STATE_FILE, jobInputsHash } from "./orbit-trace/state.js";
 export { TRACE_TASK, type TraceTaskPayload } from "./orbit-trace/tasks.js";
+export { omcPlotSvg, type OmcPlotInput } from "./orbit-trace/plot.js";

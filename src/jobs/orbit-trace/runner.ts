@@ -17,6 +17,7 @@ import { ensureHorizonsSpk, type SpkSource } from "../../external/horizons.js";
 import { kernelKind } from "../../spice/engine.js";
 import { smallBodyIdOfSpk } from "../../spice/ids.js";
 import { ccdsCsv } from "./ccds.js";
+import { omcPlotSvg } from "./plot.js";
 import { classifyTrace, desObsCsv, jobCounts, resultRows, resultsCsv, safeJson, type AsteroidOutcome } from "./consolidate.js";
 import { asteroidAlias, JOB_FILE, jobPath, readOrbitTraceJob, writeJobFile, type OrbitTraceJob, type TimeProfileEntry } from "./job.js";
 import { resolveJobKernel, jobHorizonsSource } from "../inputs.js";
@@ -431,6 +432,7 @@ async function run(jobDir: string, job: OrbitTraceJob, options: RunOrbitTraceOpt
           mkdirSync(p.dir, { recursive: true });
           const file = join(p.dir, "des_obs.csv");
           writeFileSync(file, desObsCsv(outcome.observations, p.asteroid.id, createdAt));
+          writeFileSync(join(p.dir, "des_obs_omc.svg"), omcPlotSvg({ name: p.asteroid.name, observations: outcome.observations, matchRadiusArcsec: job.match_radius }));
           outcome.des_obs_file = file;
         }
       }
