@@ -10,7 +10,8 @@
  * stars each), objects injected with 50 mas noise; 13 objects too faint to be detected and
  * 40 % of the other detections missing (the legacy example found 798 observations); the portal
  * tables in PGlite (or PostgreSQL). Timed: `tno orbit-trace <jobdir> --workers 2` in a child
- * process, from spawn to exit (process start, kernels, DB, all steps, outputs).
+ * process, from spawn to exit (process start, kernels, DB, all steps, outputs); baseline: the same
+ * job with `--workers 1`, run next in the same script on a fresh database and job state.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -112,42 +113,55 @@ if (!cached) {
 }
 engine.dispose();
 
-// A fresh database and job state for every timed run.
+type JobResult = { status: string; count_ccds: number; count_observations: number; time_profile: Array<{ step: string; exec_time: number }> };
+const engineName = values["database-url"] ? "PostgreSQL" : "PGlite";
 const dbDir = join(OUT, "db");
-rmSync(dbDir, { recursive: true, force: true });
-for (const f of ["orbit_trace_state.jsonl", "orbit_trace.log", ".orbit_trace.lock"]) rmSync(join(jobDir, f), { force: true });
-const db = await openDatabase(values["database-url"] ? { url: values["database-url"] } : { dir: dbDir });
-if (values["database-url"]) await db.query("DROP TABLE IF EXISTS des_observation, des_orbittracejobresult, des_orbittracejob, des_skybotposition, des_ccd, des_exposure, skybot_position, tno_asteroid, schema_migrations CASCADE");
-await migrate(db);
-await loadSky(db, objects, exposures, sky, { duplicateTickets: true });
-await db.close();
-writeFileSync(
-  join(jobDir, "job.json"),
-  JSON.stringify({
-    id: 1,
-    path: jobDir,
-    debug: false,
-    bsp_planetary: { absolute_path: planetary },
-    leap_seconds: { absolute_path: lsk },
-    period: ["2012-11-01", "2019-02-01"],
-    observatory_location: [289.193583333, -30.16958333, 2202.7],
-    match_radius: 2,
-    filter_type: "base_dynclass",
-    filter_value: "Centaur",
-    des_catalog_path: catalogs,
-    asteroid_path: "asteroids",
-  }),
-);
 
-console.log(`Timed: tno orbit-trace <jobdir> --workers ${WORKERS} (${values["database-url"] ? "PostgreSQL" : "PGlite"}), ${cpus()[0]?.model ?? "cpu"} × ${availableParallelism()}`);
-const start = performance.now();
-const child = spawn(process.execPath, [join(ROOT, "bin", "tno.js"), "orbit-trace", jobDir, ...(values["database-url"] ? ["--database-url", values["database-url"]] : ["--db", dbDir]), "--workers", String(WORKERS), "--offline"], { stdio: ["ignore", "pipe", "inherit"] });
-let stdout = "";
-child.stdout.on("data", (d) => (stdout += String(d)));
-const code = await new Promise<number | null>((res) => child.on("exit", res));
-const wallS = (performance.now() - start) / 1000;
-process.stdout.write(stdout);
-const job = JSON.parse(readFileSync(join(jobDir, "job.json"), "utf8")) as { status: string; count_ccds: number; count_observations: number; time_profile: Array<{ step: string; exec_time: number }> };
-console.log(`exit ${code}, status ${job.status}: wall ${wallS.toFixed(1)} s (target < 60 s) for ${job.count_ccds} CCDs, ${job.count_observations} observations`);
-console.log("| step | s |\n|---|---:|");
-for (const s of job.time_profile) console.log(`| ${s.step} | ${s.exec_time.toFixed(2)} |`);
+/** One timed run of `tno orbit-trace` with `workers` workers, on a fresh database and job state. */
+async function timedRun(workers: number): Promise<{ wallS: number; job: JobResult }> {
+  rmSync(dbDir, { recursive: true, force: true });
+  for (const f of ["orbit_trace_state.jsonl", "orbit_trace.log", ".orbit_trace.lock"]) rmSync(join(jobDir, f), { force: true });
+  const db = await openDatabase(values["database-url"] ? { url: values["database-url"] } : { dir: dbDir });
+  if (values["database-url"]) await db.query("DROP TABLE IF EXISTS des_observation, des_orbittracejobresult, des_orbittracejob, des_skybotposition, des_ccd, des_exposure, skybot_position, tno_asteroid, schema_migrations CASCADE");
+  await migrate(db);
+  await loadSky(db, objects, exposures, sky, { duplicateTickets: true });
+  await db.close();
+  writeFileSync(
+    join(jobDir, "job.json"),
+    JSON.stringify({
+      id: 1,
+      path: jobDir,
+      debug: false,
+      bsp_planetary: { absolute_path: planetary },
+      leap_seconds: { absolute_path: lsk },
+      period: ["2012-11-01", "2019-02-01"],
+      observatory_location: [289.193583333, -30.16958333, 2202.7],
+      match_radius: 2,
+      filter_type: "base_dynclass",
+      filter_value: "Centaur",
+      des_catalog_path: catalogs,
+      asteroid_path: "asteroids",
+    }),
+  );
+  console.log(`Timed: tno orbit-trace <jobdir> --workers ${workers} (${engineName}), ${cpus()[0]?.model ?? "cpu"} × ${availableParallelism()}`);
+  const start = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, "bin", "tno.js"), "orbit-trace", jobDir, ...(values["database-url"] ? ["--database-url", values["database-url"]] : ["--db", dbDir]), "--workers", String(workers), "--offline"], { stdio: ["ignore", "pipe", "inherit"] });
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += String(d)));
+  const code = await new Promise<number | null>((res) => child.on("exit", res));
+  const wallS = (performance.now() - start) / 1000;
+  process.stdout.write(stdout);
+  const job = JSON.parse(readFileSync(join(jobDir, "job.json"), "utf8")) as JobResult;
+  console.log(`exit ${code}, status ${job.status}: wall ${wallS.toFixed(1)} s (target < 60 s) for ${job.count_ccds} CCDs, ${job.count_observations} observations`);
+  console.log("| step | s |\n|---|---:|");
+  for (const s of job.time_profile) console.log(`| ${s.step} | ${s.exec_time.toFixed(2)} |`);
+  return { wallS, job };
+}
+
+// Baseline in the same process: the same job with one worker, after the timed configuration.
+const ours = await timedRun(WORKERS);
+const baseline = await timedRun(1);
+if (baseline.job.count_observations !== ours.job.count_observations) throw new Error(`1 worker found ${baseline.job.count_observations} observations, ${WORKERS} workers ${ours.job.count_observations}`);
+console.log(`\n| ${engineName} | wall (s) | speed-up (1-worker wall / this wall) |\n|---|---:|---:|`);
+console.log(`| ${WORKERS} workers | ${ours.wallS.toFixed(1)} | ${(baseline.wallS / ours.wallS).toFixed(2)} |`);
+console.log(`| baseline: 1 worker | ${baseline.wallS.toFixed(1)} | 1 |`);
