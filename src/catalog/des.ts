@@ -80,6 +80,17 @@ const FITS_EXTENSIONS = new Set([".fits", ".fit", ".fts"]);
 export function readDesCatalog(path: string): DesCatalog {
   const ext = extname(path).toLowerCase();
   if (ext === ".csv" || ext === ".txt") return readCsvCatalog(path);
+  const fits = withOpenFile(path, (fd) => {
+    if (FITS_EXTENSIONS.has(ext)) return readLdacFd(fd, path);
+    const head = Buffer.alloc(9);
+    const n = readOrThrow(fd, head, 0, path);
+    return n === 9 && head.toString("latin1") === "SIMPLE  =" ? readLdacFd(fd, path) : undefined;
+  });
+  return fits ?? readCsvCatalog(path);
+}
+
+/** Opens `path` for reading, runs `fn` and closes it; open errors become a {@link CatalogError}. */
+function withOpenFile<T>(path: string, fn: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -87,14 +98,10 @@ export function readDesCatalog(path: string): DesCatalog {
     throw fileError(path, e);
   }
   try {
-    if (FITS_EXTENSIONS.has(ext)) return readLdacFd(fd, path);
-    const head = Buffer.alloc(9);
-    const n = readOrThrow(fd, head, 0, path);
-    if (n === 9 && head.toString("latin1") === "SIMPLE  =") return readLdacFd(fd, path);
+    return fn(fd);
   } finally {
     closeSync(fd);
   }
-  return readCsvCatalog(path);
 }
 
 function readOrThrow(fd: number, buf: Uint8Array, pos: number, path: string): number {
@@ -112,17 +119,7 @@ function readOrThrow(fd: number, buf: Uint8Array, pos: number, path: string): nu
  * a bad header or truncated data.
  */
 export function readLdacCatalog(path: string): DesCatalog {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (e) {
-    throw fileError(path, e);
-  }
-  try {
-    return readLdacFd(fd, path);
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, (fd) => readLdacFd(fd, path));
 }
 
 /** Same as {@link readLdacCatalog}, from bytes already in memory (`name` is used in errors). */
@@ -161,18 +158,7 @@ function readLdac(src: ByteSource, file: string): DesCatalog {
  * @throws {@link CatalogError} as {@link readLdacCatalog}.
  */
 export function readFitsTableColumns(path: string, hdu: number, names: readonly string[]): { rows: number; columns: Float64Array[] } {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (e) {
-    throw fileError(path, e);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    return readTable({ size, read: (buf, pos) => readOrThrow(fd, buf, pos, path) }, path, hdu, names, "binary table");
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, (fd) => readTable({ size: fstatSync(fd).size, read: (buf, pos) => readOrThrow(fd, buf, pos, path) }, path, hdu, names, "binary table"));
 }
 
 function readTable(src: ByteSource, file: string, hduIndex: number, names: readonly string[], what: string): { rows: number; columns: Float64Array[] } {
