@@ -26,7 +26,7 @@ import { isoUtc, JobLog, naturalDelta, timedeltaString } from "./log.js";
 import { silentProgress, type ProgressSink } from "./progress.js";
 import { jobInputsHash, JobState } from "./state.js";
 import { tasks as traceTasks, TRACE_TASK, type TraceTaskPayload } from "./tasks.js";
-import type { CcdInput, TraceResult } from "./trace.js";
+import { untracedCcd, type CcdInput, type TraceResult } from "./trace.js";
 
 /** The job log's file name. */
 export const LOG_FILE = "orbit_trace.log";
@@ -573,19 +573,7 @@ function failure(a: AsteroidRow, dir: string, ccds: readonly CcdInput[], message
     path: dir,
     bsp_path: p?.spkPath ?? null,
     spkid: p?.spkid === undefined ? null : String(p.spkid),
-    ccds: ccds.map((c) => ({
-      id: c.id,
-      date_obs: c.dateObsUtc,
-      exptime: c.exptimeS,
-      path: c.path,
-      filename: c.filename,
-      date_jd: null,
-      date_et: null,
-      geocentric_positions: null,
-      topocentric_positions: null,
-      theoretical_coordinates: null,
-      observed_coordinates: null,
-    })),
+    ccds: ccds.map((c) => untracedCcd(c, c.path)),
     observations: [],
     observations_count: 0,
     ccds_failed: 0,

@@ -22,6 +22,23 @@ export interface CcdInput {
   filename: string;
 }
 
+/** The legacy CCD dict of a CCD before any step ran on it (`path` as the output should show it). */
+export function untracedCcd(c: CcdInput, path: string): CcdTrace {
+  return {
+    id: c.id,
+    date_obs: c.dateObsUtc,
+    exptime: c.exptimeS,
+    path,
+    filename: c.filename,
+    date_jd: null,
+    date_et: null,
+    geocentric_positions: null,
+    topocentric_positions: null,
+    theoretical_coordinates: null,
+    observed_coordinates: null,
+  };
+}
+
 /** What Orbit Trace found on one CCD (the legacy CCD dict, legacy-orbit-trace.md §6). */
 export interface CcdTrace {
   id: number;
@@ -106,19 +123,7 @@ export function traceAsteroid(engine: SpiceEngine, req: TraceRequest): TraceResu
   const overhead = req.overheadS ?? DES_SHUTTER_OVERHEAD_S;
   const t0 = performance.now();
 
-  const ccds: CcdTrace[] = req.ccds.map((c) => ({
-    id: c.id,
-    date_obs: c.dateObsUtc,
-    exptime: c.exptimeS,
-    path: "",
-    filename: c.filename,
-    date_jd: null,
-    date_et: null,
-    geocentric_positions: null,
-    topocentric_positions: null,
-    theoretical_coordinates: null,
-    observed_coordinates: null,
-  }));
+  const ccds: CcdTrace[] = req.ccds.map((c) => untracedCcd(c, ""));
 
   // Mid-exposure per CCD; a bad time fails that CCD only.
   const epochIndex: number[] = [];
