@@ -67,6 +67,10 @@ test("tno ephemeris: times file, JSON, topocentric W84; exit codes 2 for bad inp
   assert.equal(outside.status, 1);
   assert.match(outside.stderr, /SPKINSUFFDATA.*body 2010199/);
 
+  const version = tno(["--version"]);
+  assert.equal(version.status, 0);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+
   const usage = tno(["ephemeris", "--kernels", kernels()]);
   assert.equal(usage.status, 2);
   assert.match(tno(["ephemeris", "--help"]).stdout, /--observer <where>/);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ZodError } from "zod";
 import { KernelError } from "../spice/index.js";
@@ -13,6 +14,7 @@ import { registerPredict } from "./commands/predict.js";
 export function buildProgram(): Command {
   const program = new Command("tno")
     .description("Survey observations of asteroids and TNOs, and the stellar occultations they cause.")
+    .version(packageVersion(), "-V, --version")
     .showHelpAfterError()
     .exitOverride();
   registerEphemeris(program);
@@ -21,6 +23,11 @@ export function buildProgram(): Command {
   registerOrbitTrace(program);
   registerPredict(program);
   return program;
+}
+
+/** The package version, from package.json (two levels up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed run, 2 bad input. */
