@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { copyStatement, csvChunks, type Database, type Queryable, type QueryResult, type SqlValue } from "./database.js";
+import { takePidLock } from "../pidlock.js";
 
 /** PostgreSQL type OIDs whose text form both engines parse the same way (see {@link Queryable}). */
 export const OID = { int8: 20, numeric: 1700, date: 1082, time: 1083, interval: 1186 } as const;
@@ -101,36 +102,8 @@ export async function openPglite(dataDir?: string, options: PgliteOptions = {}):
  * alive; a lock left by a killed process is taken over. Returns the release function.
  */
 function lockDataDir(dir: string): () => void {
-  const lockFile = join(dirname(dir), `${basename(dir)}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        process.off("exit", release);
-        rmSync(lockFile, { force: true });
-      };
-      process.on("exit", release);
-      return release;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const owner = Number(readFileSync(lockFile, "utf8").trim());
-      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
-        throw new Error(`database folder ${dir} is in use by process ${owner}${owner === process.pid ? " (this process: close the other handle first)" : ""}`);
-      }
-      rmSync(lockFile, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new Error(`database folder ${dir}: could not take the lock ${lockFile}`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return takePidLock(
+    join(dirname(dir), `${basename(dir)}.lock`),
+    (owner) => new Error(`database folder ${dir} is in use by process ${owner}${owner === process.pid ? " (this process: close the other handle first)" : ""}`),
+  );
 }

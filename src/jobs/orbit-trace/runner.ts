@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
@@ -27,6 +27,7 @@ import { silentProgress, type ProgressSink } from "./progress.js";
 import { jobInputsHash, JobState } from "./state.js";
 import { tasks as traceTasks, TRACE_TASK, type TraceTaskPayload } from "./tasks.js";
 import { untracedCcd, type CcdInput, type TraceResult } from "./trace.js";
+import { takePidLock } from "../../pidlock.js";
 
 /** The job log's file name. */
 export const LOG_FILE = "orbit_trace.log";
@@ -131,32 +132,11 @@ function markInvalidJob(jobDir: string, message: string): void {
 
 /** One runner per job directory; a lock left by a killed run (dead pid) is taken over. */
 function acquireLock(jobDir: string): () => void {
-  const file = join(jobDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const pid = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new InputError(`${jobDir}: the job is already running (pid ${pid}, lock ${LOCK_FILE})`);
-      }
-      rmSync(file, { force: true });
-    }
-  }
-  throw new Error(`${jobDir}: could not take the lock ${LOCK_FILE}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return takePidLock(
+    join(jobDir, LOCK_FILE),
+    (pid) => new InputError(`${jobDir}: the job is already running (pid ${pid}, lock ${LOCK_FILE})`),
+    { reentrant: true },
+  );
 }
 
 interface Pending {
