@@ -6,6 +6,7 @@ import { runOrbitTraceJob } from "../../jobs/orbit-trace/runner.js";
 import { stderrProgress } from "../../jobs/orbit-trace/progress.js";
 import { EXIT_FAILED, InputError } from "../errors.js";
 import { addDatabaseOptions } from "./db.js";
+import { withStopSignals } from "../signals.js";
 
 const directSchema = z.object({
   target: z.string().min(1),
@@ -65,17 +66,7 @@ async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<vo
   if (directOnly.length) throw new InputError(`job mode: ${directOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} belong(s) to the direct mode (--target)`);
   const opts = jobSchema.parse(raw);
   if (opts.db !== undefined && opts.databaseUrl !== undefined) throw new InputError("give either --db (PGlite folder) or --database-url (PostgreSQL), not both");
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) process.exit(130);
-    process.stderr.write(`\ntno: ${sig}: stopping after the running tasks (status and finished asteroids are kept; press Ctrl-C again to quit now)\n`);
-    controller.abort(sig);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
+  await withStopSignals(async (signal) => {
     const report = await runOrbitTraceJob({
       jobDir: jobdir,
       ...(opts.databaseUrl !== undefined ? { database: { url: opts.databaseUrl } } : opts.db !== undefined ? { database: { dir: opts.db } } : {}),
@@ -83,7 +74,7 @@ async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<vo
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.offline ? { offline: true } : {}),
       progress: stderrProgress(),
-      signal: controller.signal,
+      signal,
     });
     const c = report.counts;
     process.stdout.write(
@@ -93,10 +84,7 @@ async function jobMode(jobdir: string, raw: Record<string, unknown>): Promise<vo
         `${report.error ? `error: ${report.error}\n` : ""}`,
     );
     if (report.status !== "Completed") process.exitCode = EXIT_FAILED;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  });
 }
 
 async function direct(raw: Record<string, unknown>): Promise<void> {

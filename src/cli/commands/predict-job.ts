@@ -2,6 +2,7 @@ import { z } from "zod";
 import { runPredictJob } from "../../jobs/predict/runner.js";
 import { stderrProgress } from "../../jobs/orbit-trace/progress.js";
 import { EXIT_FAILED, InputError } from "../errors.js";
+import { withStopSignals } from "../signals.js";
 
 const jobSchema = z.object({
   db: z.string().min(1).optional(),
@@ -18,18 +19,14 @@ export async function runPredictCommand(jobdir: string, raw: Record<string, unkn
   if (directOnly.length) throw new InputError(`job mode: ${directOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} belong(s) to the direct mode (--target)`);
   const opts = jobSchema.parse(raw);
   if (opts.db !== undefined && opts.databaseUrl !== undefined) throw new InputError("give either --db (PGlite folder) or --database-url (PostgreSQL), not both");
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
+  await withStopSignals(async (signal) => {
     const report = await runPredictJob({
       jobDir: jobdir,
       ...(opts.databaseUrl !== undefined ? { database: { url: opts.databaseUrl } } : opts.db !== undefined ? { database: { dir: opts.db } } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.offline ? { offline: true } : {}),
       progress: stderrProgress(),
-      signal: controller.signal,
+      signal,
     });
     const failed = report.objects.filter((o) => o.status === "failure").length;
     process.stdout.write(
@@ -37,8 +34,5 @@ export async function runPredictCommand(jobdir: string, raw: Record<string, unkn
         `${report.resumed ? ` (${report.resumed} kept from a previous run)` : ""} in ${report.execTimeS.toFixed(1)} s\n${report.error ? `error: ${report.error}\n` : ""}`,
     );
     if (report.status !== "Completed" || failed > 0) process.exitCode = EXIT_FAILED;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  });
 }
